@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Optimised numeric code in every configuration: the forward pass is the product.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "TradingBot",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "trading-bot", targets: ["trading-bot"]),
+        .library(name: "Keras", targets: ["Keras"]),
+        .library(name: "Scaling", targets: ["Scaling"]),
+        .library(name: "Exchange", targets: ["Exchange"]),
+        .library(name: "Binance", targets: ["Binance"]),
+        .library(name: "Bot", targets: ["Bot"]),
+        .library(name: "Backtest", targets: ["Backtest"]),
+        .library(name: "BinanceTestServer", targets: ["BinanceTestServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+    ],
+    targets: [
+        // System libraries (Debian: libhdf5-dev, libcurl4-openssl-dev, libsqlite3-dev).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "Keras", dependencies: ["CHDF5", "ZIPFoundation"], swiftSettings: fast),
+        .target(name: "Scaling", swiftSettings: fast),
+        .target(name: "Exchange"),
+        .target(name: "Binance", dependencies: [
+            "Exchange", "CCurl",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Bot", dependencies: [
+            "Exchange", "Keras", "Scaling", "CSQLite", "Yams",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Backtest", dependencies: ["Bot", "Exchange"]),
+        .target(name: "BinanceTestServer", dependencies: [
+            "Exchange",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
+        .executableTarget(name: "trading-bot", dependencies: [
+            "Keras", "Scaling", "Exchange", "Binance", "Bot", "Backtest", "BinanceTestServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: fast),
+
+        .testTarget(name: "KerasTests", dependencies: ["Keras"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScalingTests", dependencies: ["Scaling"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange"]),
+        .testTarget(name: "BinanceTests", dependencies: ["Binance", "Exchange", "BinanceTestServer"]),
+        .testTarget(name: "BotTests", dependencies: ["Bot", "Exchange", "Keras", "Scaling"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// Module Backtest: see ../../shared design; files land here per issue.

@@ -1,0 +1,1 @@
+// Module Binance: see ../../shared design; files land here per issue.

@@ -1,0 +1,1 @@
+// Module BinanceTestServer: see ../../shared design; files land here per issue.

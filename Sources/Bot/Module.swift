@@ -1,0 +1,1 @@
+// Module Bot: see ../../shared design; files land here per issue.

@@ -1,0 +1,1 @@
+// Module Exchange: see ../../shared design; files land here per issue.

@@ -1,0 +1,1 @@
+// Module Keras: see ../../shared design; files land here per issue.

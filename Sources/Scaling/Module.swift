@@ -1,0 +1,1 @@
+// Module Scaling: see ../../shared design; files land here per issue.
