@@ -1,1 +1,0 @@
-// Module Keras: see ../../shared design; files land here per issue.
