@@ -1,0 +1,65 @@
+import Foundation
+
+/// Where the bot sends orders. `dryRun` never needs keys and never places a real order.
+public enum TradingMode: String, Sendable, CaseIterable {
+    case dryRun = "dry-run"
+    case testnet
+    case demo
+    case live
+
+    /// True for the modes that talk to an account with API keys.
+    public var needsCredentials: Bool { self != .dryRun }
+}
+
+/// The validated, typed configuration. Built only by `ConfigLoader`, so every field has passed validation.
+public struct BotConfig: Sendable {
+    public var exchangeID: String
+    public var mode: TradingMode
+    public var exchangeURL: String?
+    public var symbol: String
+    public var interval: String
+    public var intervalMilliseconds: Int64
+    public var leverage: Int
+    public var marginType: String
+    public var orderType: String
+    public var minOrderAmount: Decimal
+    public var threshold: Double
+    public var stopLoss: Double
+    public var stopLossOnExchange: Bool
+    public var windowSize: Int
+    public var maxRetries: Int
+    public var retryDelay: Double
+    public var modelPath: String
+    public var scalersPath: String
+    /// The column the model predicts. The reference bot inverted the output with the *close* scaler although its
+    /// training target was the next *open*; here the choice is explicit (default `close`, matching the shipped model,
+    /// which was trained to predict the next close) so the right scaler turns the output back into a price.
+    public var targetColumn: String
+    public var journalPath: String
+    public var dryRunBalance: Decimal
+    public var apiKey: String?
+    public var apiSecret: String?
+    /// Which environment section was applied on top of `default:` (nil = only `default:`).
+    public var environment: String?
+
+    /// Feature columns in model order; the shipped model and the reference training use this order.
+    public static let featureColumns = ["open", "high", "low", "close", "volume"]
+
+    public var targetColumnIndex: Int { BotConfig.featureColumns.firstIndex(of: targetColumn) ?? 3 }
+
+    /// Exchange market id (BTC/USDT:USDT -> BTCUSDT) for places that speak the exchange's own language.
+    public var marketID: String {
+        let pair = symbol.split(separator: ":").first.map(String.init) ?? symbol
+        return pair.replacingOccurrences(of: "/", with: "")
+    }
+}
+
+extension BotConfig: CustomStringConvertible {
+    /// A summary safe to print: secrets are shown only as set/unset.
+    public var description: String {
+        "mode=\(mode.rawValue) symbol=\(symbol) interval=\(interval) leverage=\(leverage) margin=\(marginType) "
+            + "order=\(orderType) threshold=\(threshold) stop_loss=\(stopLoss) window=\(windowSize) "
+            + "model=\(modelPath) scalers=\(scalersPath) target=\(targetColumn) journal=\(journalPath) "
+            + "api_key=\(apiKey == nil ? "unset" : "set")"
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// The bot's durable memory in SQLite: every cycle, every order request (written *before* it is sent) and the
+/// exchange's answer, balance and position. It never stores API keys or secrets: nothing here accepts them.
+public final class Journal: @unchecked Sendable {
+    public let path: String
+    private let db: SQLiteDatabase
+    private let lock = NSLock()
+
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        db = try SQLiteDatabase(path: path)
+        try db.transaction {
+            try db.execute(JournalSchema.statements)
+            try db.run("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", [.text(String(JournalSchema.version))])
+        }
+    }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    // MARK: cycles
+
+    /// Records the start of a cycle and returns its id.
+    public func beginCycle(_ cycle: JournalCycle) throws -> Int64 {
+        try locked {
+            try db.run("""
+                INSERT INTO cycles(candle_time, started_at, mode, symbol, interval, status) VALUES (?, ?, ?, ?, ?, 'started')
+                """, [.integer(cycle.candleTime), .integer(cycle.startedAt), .text(cycle.mode), .text(cycle.symbol), .text(cycle.interval)])
+            return db.lastInsertRowID
+        }
+    }
+
+    /// Stores the whole cycle row (candles, prediction, decision, account state, status).
+    public func updateCycle(_ cycle: JournalCycle) throws {
+        try locked {
+            try db.run("""
+                UPDATE cycles SET finished_at = ?, candles = ?, close = ?, predicted = ?, change = ?, decision = ?, reason = ?,
+                    balance = ?, position_side = ?, position_amount = ?, entry_price = ?, status = ?, error = ? WHERE id = ?
+                """, [
+                    cycle.finishedAt.map { .integer($0) } ?? .null, .optionalText(cycle.candles), .decimal(cycle.close),
+                    cycle.predicted.map { .real($0) } ?? .null, cycle.change.map { .real($0) } ?? .null,
+                    .optionalText(cycle.decision), .optionalText(cycle.reason), .decimal(cycle.balance),
+                    .optionalText(cycle.positionSide), .decimal(cycle.positionAmount), .decimal(cycle.entryPrice),
+                    .text(cycle.status.rawValue), .optionalText(cycle.error), .integer(cycle.id),
+                ])
+        }
+    }
+
+    private static let cycleColumns = """
+        id, candle_time, started_at, finished_at, mode, symbol, interval, candles, close, predicted, change, decision, reason,
+        balance, position_side, position_amount, entry_price, status, error
+        """
+
+    private static func cycle(from row: [SQLValue]) -> JournalCycle {
+        var cycle = JournalCycle(candleTime: row[1].int ?? 0, startedAt: row[2].int ?? 0, mode: row[4].string ?? "",
+                                 symbol: row[5].string ?? "", interval: row[6].string ?? "")
+        cycle.id = row[0].int ?? 0
+        cycle.finishedAt = row[3].int
+        cycle.candles = row[7].string
+        cycle.close = row[8].decimal
+        if case .real(let v) = row[9] { cycle.predicted = v }
+        if case .real(let v) = row[10] { cycle.change = v }
+        cycle.decision = row[11].string
+        cycle.reason = row[12].string
+        cycle.balance = row[13].decimal
+        cycle.positionSide = row[14].string
+        cycle.positionAmount = row[15].decimal
+        cycle.entryPrice = row[16].decimal
+        cycle.status = JournalCycle.Status(rawValue: row[17].string ?? "") ?? .failed
+        cycle.error = row[18].string
+        return cycle
+    }
+
+    /// Most recent cycles first.
+    public func recentCycles(limit: Int) throws -> [JournalCycle] {
+        try locked {
+            try db.query("SELECT \(Journal.cycleColumns) FROM cycles ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))])
+                .map(Journal.cycle(from:))
+        }
+    }
+
+    /// The last cycle that finished its work (done or skipped) for `symbol`, if any.
+    public func lastCompletedCycle(symbol: String) throws -> JournalCycle? {
+        try locked {
+            try db.query("SELECT \(Journal.cycleColumns) FROM cycles WHERE symbol = ? AND status IN ('done', 'skipped') ORDER BY id DESC LIMIT 1",
+                         [.text(symbol)]).first.map(Journal.cycle(from:))
+        }
+    }
+
+    /// Cycles left `started` by a crash; they are marked failed on restart.
+    public func unfinishedCycles() throws -> [JournalCycle] {
+        try locked {
+            try db.query("SELECT \(Journal.cycleColumns) FROM cycles WHERE status = 'started' ORDER BY id", []).map(Journal.cycle(from:))
+        }
+    }
+
+    public func cycleCount() throws -> Int {
+        try locked { Int(try db.query("SELECT COUNT(*) FROM cycles").first?.first?.int ?? 0) }
+    }
+
+    // MARK: orders
+
+    /// Writes the order request before it is sent. Throws if the client order id was already used: a second send of
+    /// the same id is exactly what this journal exists to prevent.
+    public func recordOrderIntent(_ order: JournalOrder, at time: Int64) throws -> Int64 {
+        try locked {
+            try db.run("""
+                INSERT INTO orders(cycle_id, client_order_id, purpose, symbol, side, type, amount, price, stop_price, reduce_only,
+                    state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                """, [
+                    order.cycleID.map { .integer($0) } ?? .null, .text(order.clientOrderID), .text(order.purpose.rawValue),
+                    .text(order.symbol), .text(order.side), .text(order.type), .decimal(order.amount), .decimal(order.price),
+                    .decimal(order.stopPrice), .integer(order.reduceOnly ? 1 : 0), .integer(time), .integer(time),
+                ])
+            return db.lastInsertRowID
+        }
+    }
+
+    /// Records the exchange's acknowledgement (or a later look-up) of an order.
+    public func recordOrderSent(clientOrderID: String, update: JournalOrderUpdate, at time: Int64) throws {
+        try locked {
+            try db.run("""
+                UPDATE orders SET state = 'sent', exchange_order_id = ?, status = ?, filled = ?, average = ?, fee = COALESCE(?, fee),
+                    error = NULL, updated_at = ? WHERE client_order_id = ?
+                """, [
+                    .optionalText(update.exchangeOrderID), .optionalText(update.status), .decimal(update.filled),
+                    .decimal(update.average), .decimal(update.fee), .integer(time), .text(clientOrderID),
+                ])
+        }
+    }
+
+    /// Records that the order certainly does not exist on the exchange (rejected, or looked up and not found).
+    public func recordOrderNotPlaced(clientOrderID: String, rejected: Bool, error: String, at time: Int64) throws {
+        try locked {
+            try db.run("UPDATE orders SET state = ?, error = ?, updated_at = ? WHERE client_order_id = ?",
+                       [.text(rejected ? "rejected" : "not_placed"), .text(error), .integer(time), .text(clientOrderID)])
+        }
+    }
+
+    /// Notes an error on an order whose fate is still unknown (it stays `pending` for reconciliation).
+    public func recordOrderUnknown(clientOrderID: String, error: String, at time: Int64) throws {
+        try locked {
+            try db.run("UPDATE orders SET error = ?, updated_at = ? WHERE client_order_id = ?",
+                       [.text(error), .integer(time), .text(clientOrderID)])
+        }
+    }
+
+    private static let orderColumns = """
+        id, cycle_id, client_order_id, purpose, symbol, side, type, amount, price, stop_price, reduce_only, state,
+        exchange_order_id, status, filled, average, fee, error, created_at, updated_at
+        """
+
+    private static func order(from row: [SQLValue]) -> JournalOrder {
+        var order = JournalOrder(cycleID: row[1].int, clientOrderID: row[2].string ?? "",
+                                 purpose: JournalOrder.Purpose(rawValue: row[3].string ?? "") ?? .open,
+                                 symbol: row[4].string ?? "", side: row[5].string ?? "", type: row[6].string ?? "",
+                                 amount: row[7].decimal ?? 0, price: row[8].decimal, stopPrice: row[9].decimal,
+                                 reduceOnly: (row[10].int ?? 0) != 0)
+        order.id = row[0].int ?? 0
+        order.state = JournalOrder.State(rawValue: row[11].string ?? "") ?? .pending
+        order.exchangeOrderID = row[12].string
+        order.status = row[13].string
+        order.filled = row[14].decimal
+        order.average = row[15].decimal
+        order.fee = row[16].decimal
+        order.error = row[17].string
+        order.createdAt = row[18].int ?? 0
+        order.updatedAt = row[19].int ?? 0
+        return order
+    }
+
+    public func order(clientOrderID: String) throws -> JournalOrder? {
+        try locked {
+            try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE client_order_id = ?", [.text(clientOrderID)])
+                .first.map(Journal.order(from:))
+        }
+    }
+
+    /// Orders written but never confirmed: the crash window between sending and recording.
+    public func pendingOrders() throws -> [JournalOrder] {
+        try locked { try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE state = 'pending' ORDER BY id").map(Journal.order(from:)) }
+    }
+
+    public func orders(cycleID: Int64) throws -> [JournalOrder] {
+        try locked {
+            try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE cycle_id = ? ORDER BY id", [.integer(cycleID)]).map(Journal.order(from:))
+        }
+    }
+
+    public func recentOrders(limit: Int) throws -> [JournalOrder] {
+        try locked {
+            try db.query("SELECT \(Journal.orderColumns) FROM orders ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))]).map(Journal.order(from:))
+        }
+    }
+
+    /// Orders the exchange accepted (for comparing with the server's own list).
+    public func sentOrders() throws -> [JournalOrder] {
+        try locked { try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE state = 'sent' ORDER BY id").map(Journal.order(from:)) }
+    }
+
+    // MARK: events and the paper account
+
+    public func recordEvent(kind: String, message: String, cycleID: Int64? = nil, at time: Int64) throws {
+        try locked {
+            try db.run("INSERT INTO events(at, cycle_id, kind, message) VALUES (?, ?, ?, ?)",
+                       [.integer(time), cycleID.map { .integer($0) } ?? .null, .text(kind), .text(message)])
+        }
+    }
+
+    public func events(limit: Int) throws -> [(at: Int64, kind: String, message: String)] {
+        try locked {
+            try db.query("SELECT at, kind, message FROM events ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))])
+                .map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string ?? "") }
+        }
+    }
+
+    /// The dry-run account (balance, position) as key/value text, so it survives restarts.
+    public func paperAccount() throws -> [String: String] {
+        try locked {
+            var result: [String: String] = [:]
+            for row in try db.query("SELECT key, value FROM paper_account") { result[row[0].string ?? ""] = row[1].string ?? "" }
+            return result
+        }
+    }
+
+    public func savePaperAccount(_ values: [String: String]) throws {
+        try locked {
+            try db.transaction {
+                try db.run("DELETE FROM paper_account")
+                for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+                    try db.run("INSERT INTO paper_account(key, value) VALUES (?, ?)", [.text(key), .text(value)])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// The journal's tables. Decimals are TEXT (exact), times are integer milliseconds of the exchange clock.
+/// `orders.client_order_id` is UNIQUE: the id is written before the order is sent, so a crash between sending and
+/// recording leaves a `pending` row that the next start looks up on the exchange.
+enum JournalSchema {
+    static let version = 1
+
+    static let statements = """
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS cycles (
+        id INTEGER PRIMARY KEY,
+        candle_time INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        mode TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        interval TEXT NOT NULL,
+        candles TEXT,
+        close TEXT,
+        predicted REAL,
+        change REAL,
+        decision TEXT,
+        reason TEXT,
+        balance TEXT,
+        position_side TEXT,
+        position_amount TEXT,
+        entry_price TEXT,
+        status TEXT NOT NULL CHECK (status IN ('started', 'done', 'failed', 'skipped')),
+        error TEXT
+    );
+    CREATE INDEX IF NOT EXISTS cycles_candle ON cycles(candle_time);
+    CREATE TABLE IF NOT EXISTS orders (
+        id INTEGER PRIMARY KEY,
+        cycle_id INTEGER REFERENCES cycles(id),
+        client_order_id TEXT NOT NULL UNIQUE,
+        purpose TEXT NOT NULL CHECK (purpose IN ('open', 'close', 'stop_loss', 'cancel')),
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL,
+        type TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        price TEXT,
+        stop_price TEXT,
+        reduce_only INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'rejected', 'not_placed')),
+        exchange_order_id TEXT,
+        status TEXT,
+        filled TEXT,
+        average TEXT,
+        fee TEXT,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS orders_state ON orders(state);
+    CREATE TABLE IF NOT EXISTS events (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        cycle_id INTEGER,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS paper_account (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """
+}

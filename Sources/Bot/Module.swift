@@ -1,1 +1,0 @@
-// Module Bot: see ../../shared design; files land here per issue.
