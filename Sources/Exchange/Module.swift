@@ -1,1 +1,0 @@
-// Module Exchange: see ../../shared design; files land here per issue.

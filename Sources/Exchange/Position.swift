@@ -1,0 +1,33 @@
+import Foundation
+
+public enum PositionSide: String, Sendable, Codable { case long, short }
+public enum MarginMode: String, Sendable, Codable, CaseIterable { case isolated, cross }
+
+/// An open futures position, as CCXT's unified position structure. `contracts` is always >= 0; `side` gives direction.
+public struct Position: Sendable, Hashable, Codable {
+    public var symbol: String
+    public var side: PositionSide
+    public var contracts: Decimal
+    public var contractSize: Decimal?
+    public var entryPrice: Decimal?
+    public var markPrice: Decimal?
+    public var notional: Decimal?
+    public var unrealizedPnl: Decimal?
+    public var leverage: Decimal?
+    public var marginMode: MarginMode?
+    public var liquidationPrice: Decimal?
+    public var timestamp: Int64?
+
+    public init(symbol: String, side: PositionSide, contracts: Decimal, contractSize: Decimal? = 1,
+                entryPrice: Decimal? = nil, markPrice: Decimal? = nil, notional: Decimal? = nil,
+                unrealizedPnl: Decimal? = nil, leverage: Decimal? = nil, marginMode: MarginMode? = nil,
+                liquidationPrice: Decimal? = nil, timestamp: Int64? = nil) {
+        self.symbol = symbol; self.side = side; self.contracts = contracts; self.contractSize = contractSize
+        self.entryPrice = entryPrice; self.markPrice = markPrice; self.notional = notional
+        self.unrealizedPnl = unrealizedPnl; self.leverage = leverage; self.marginMode = marginMode
+        self.liquidationPrice = liquidationPrice; self.timestamp = timestamp
+    }
+
+    /// Signed size: positive long, negative short.
+    public var signedContracts: Decimal { side == .long ? contracts : -contracts }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Exact decimal rounding to a market's step/tick, as CCXT's `decimal_to_precision` with TICK_SIZE.
+/// All arithmetic is `Decimal`, so a step of 0.001 never produces `0.30000000000000004`.
+public enum Precision {
+    /// Explicit rounding direction (CCXT: TRUNCATE for amounts, ROUND for prices).
+    public enum Rounding: String, Sendable, Codable {
+        /// Toward zero (CCXT TRUNCATE): never sends more than asked.
+        case truncate
+        /// To nearest, ties away from zero (CCXT ROUND).
+        case round
+        /// Toward +infinity.
+        case up
+        /// Toward -infinity.
+        case down
+    }
+
+    /// `value` as an exact multiple of `step` (step <= 0 returns `value` unchanged).
+    public static func toStep(_ value: Decimal, step: Decimal, rounding: Rounding) -> Decimal {
+        guard step > 0, value.isFinite else { return value }
+        var quotient = value / step
+        var rounded = Decimal()
+        let mode: NSDecimalNumber.RoundingMode
+        switch rounding {
+        case .truncate: mode = value < 0 ? .up : .down
+        case .round: mode = .plain
+        case .up: mode = .up
+        case .down: mode = .down
+        }
+        NSDecimalRound(&rounded, &quotient, 0, mode)
+        return rounded * step
+    }
+
+    /// Plain decimal text: no exponent, no trailing zeros, "-0" shown as "0".
+    public static func format(_ value: Decimal) -> String {
+        if value.isZero { return "0" }
+        var v = value
+        var normalized = Decimal()
+        NSDecimalRound(&normalized, &v, 38, .plain)
+        let text = normalized.description
+        guard text.contains("e") || text.contains("E") else { return text }
+        return NSDecimalNumber(decimal: normalized).stringValue
+    }
+
+    /// Number of decimal places of a step, e.g. 0.001 -> 3, 10 -> 0.
+    public static func decimals(ofStep step: Decimal) -> Int {
+        let text = format(step)
+        guard let dot = text.firstIndex(of: ".") else { return 0 }
+        return text.distance(from: text.index(after: dot), to: text.endIndex)
+    }
+
+    /// Parses exchange text ("0.00100000") exactly; nil when not a number.
+    public static func parse(_ text: String) -> Decimal? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty,
+              trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E" })
+        else { return nil }
+        return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+    }
+}
