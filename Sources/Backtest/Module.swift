@@ -1,1 +1,0 @@
-// Module Backtest: see ../../shared design; files land here per issue.
