@@ -27,9 +27,12 @@ public struct ConfigLoader {
     public var environment: [String: String]
     public var overrides: [String: String]
     public var requireCredentials: Bool
+    /// False for commands that never load the model (e.g. `journal`): MODEL_PATH/SCALERS_PATH need not exist.
+    public var requireModelFiles: Bool
 
     public init(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                overrides: [String: String] = [:], requireCredentials: Bool = false) {
+                overrides: [String: String] = [:], requireCredentials: Bool = false, requireModelFiles: Bool = true) {
+        self.requireModelFiles = requireModelFiles
         self.path = path ?? "config.yaml"
         self.pathIsExplicit = path != nil
         self.environment = environment
@@ -79,7 +82,7 @@ public struct ConfigLoader {
             raw[name] = RawValue(text: value, origin: "command line", baseDirectory: cwd)
         }
 
-        var validator = ConfigValidator(raw: raw)
+        var validator = ConfigValidator(raw: raw, checkFiles: requireModelFiles)
         let config = validator.build(environment: selected, requireCredentials: requireCredentials)
         issues += validator.issues
         if !issues.isEmpty { throw ConfigError.invalid(issues) }

@@ -3,9 +3,13 @@ import Foundation
 /// Turns raw strings into a typed `BotConfig`, collecting every problem instead of stopping at the first.
 struct ConfigValidator {
     let raw: [String: ConfigLoader.RawValue]
+    let checkFiles: Bool
     private(set) var issues: [ConfigIssue] = []
 
-    init(raw: [String: ConfigLoader.RawValue]) { self.raw = raw }
+    init(raw: [String: ConfigLoader.RawValue], checkFiles: Bool = true) {
+        self.raw = raw
+        self.checkFiles = checkFiles
+    }
 
     mutating func build(environment: String?, requireCredentials: Bool) -> BotConfig? {
         for key in ConfigKey.all { _ = check(key.name) }
@@ -113,6 +117,7 @@ struct ConfigValidator {
         case .timeframe:
             return Timeframes.all.contains(text) ? true : fail("not a Binance futures interval")
         case .existingFile:
+            guard checkFiles else { return true }
             let path = ConfigValidator.resolve(text, against: value.baseDirectory)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return fail("no such file (\(path))") }

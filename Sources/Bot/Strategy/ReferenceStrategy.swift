@@ -1,3 +1,4 @@
+import Exchange
 import Foundation
 
 /// The reference bot's rule: open in the predicted direction when the predicted move exceeds `threshold`; close when

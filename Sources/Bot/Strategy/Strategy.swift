@@ -1,11 +1,5 @@
+import Exchange
 import Foundation
-
-/// Which way a position (or a signal) points.
-public enum PositionSide: String, Sendable, Codable {
-    case long, short
-
-    public var opposite: PositionSide { self == .long ? .short : .long }
-}
 
 /// The open position as the strategy needs to see it.
 public struct PositionSnapshot: Sendable, Equatable {

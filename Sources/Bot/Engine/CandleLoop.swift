@@ -1,0 +1,69 @@
+import Exchange
+import Foundation
+
+/// The `run` loop: wakes shortly after each candle closes by the exchange clock, runs one Trader cycle, repeats.
+/// Errors never end it (the Trader turns them into failed cycles); a stop request is honoured between steps.
+public final class CandleLoop: @unchecked Sendable {
+    public let trader: Trader
+    public let clock: any TradingClock
+    /// How long after the candle close to wake (Freqtrade-style), so the exchange has closed the candle.
+    public var wakeDelayMilliseconds: Int64 = 1_000
+    /// Longest single nap: the clock is re-read after it, so a jump of the exchange clock is noticed.
+    public var maxNapMilliseconds: Int64 = 15_000
+    /// Called after each cycle (logging).
+    public var onCycle: @Sendable (CycleReport) -> Void = { _ in }
+    private let lock = NSLock()
+    private var stopRequested = false
+
+    public init(trader: Trader, clock: any TradingClock) {
+        self.trader = trader
+        self.clock = clock
+    }
+
+    /// Asks the loop to stop after the current step (signal handlers call this).
+    public func stop() { lock.withLock { stopRequested = true } }
+    public var isStopping: Bool { lock.withLock { stopRequested } }
+
+    /// Open time of the candle containing `time`.
+    public static func candleOpen(_ time: Int64, _ interval: Int64) -> Int64 { time - ((time % interval) + interval) % interval }
+
+    /// Runs cycles until stopped, or until `maxCycles` cycles have run. The first cycle runs at once (catching up on
+    /// the last closed candle if the journal has not seen it), then one each time a new candle has closed and
+    /// `wakeDelayMilliseconds` have passed on the exchange clock.
+    @discardableResult
+    public func run(maxCycles: Int? = nil) async -> Int {
+        var cycles = 0
+        var lastRunOpen: Int64?
+        let interval = trader.settings.timeframe.milliseconds
+        while !isStopping {
+            if let maxCycles, cycles >= maxCycles { break }
+            let now: Int64
+            do { now = try await clock.now() } catch {
+                onCycle(failure("cannot read the exchange clock: \(error)"))
+                do { try await clock.sleep(milliseconds: min(maxNapMilliseconds, 5_000)) } catch { break }
+                continue
+            }
+            let open = CandleLoop.candleOpen(now, interval)
+            let due: Bool
+            if let lastRunOpen { due = open > lastRunOpen && now >= open + wakeDelayMilliseconds } else { due = true }
+            if due {
+                let report = await trader.runCycle(now: now)
+                cycles += 1
+                lastRunOpen = open
+                onCycle(report)
+                continue
+            }
+            let nextWake = (lastRunOpen.map { max($0 + interval, open) } ?? open) + wakeDelayMilliseconds
+            let target = nextWake > now ? nextWake : open + interval + wakeDelayMilliseconds
+            let nap = max(1, min(target - now, maxNapMilliseconds))
+            do { try await clock.sleep(milliseconds: nap) } catch { break }
+        }
+        return cycles
+    }
+
+    private func failure(_ message: String) -> CycleReport {
+        var report = CycleReport(status: .failed)
+        report.error = message
+        return report
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The outcome of one decision cycle: what the log line and `trading-bot journal` show.
+public struct CycleReport: Sendable {
+    public enum Status: String, Sendable { case done, failed, skipped, alreadyDone = "already-done" }
+
+    public var status: Status
+    public var candleTime: Int64?
+    public var close: Decimal?
+    public var predicted: Double?
+    public var change: Double?
+    public var decision: Decision?
+    /// One short note per order: "buy market 0.012 → filled @ 37012.5".
+    public var orders: [String] = []
+    public var position: PositionSnapshot?
+    public var balance: Decimal?
+    public var error: String?
+    public var cycleID: Int64?
+
+    public init(status: Status) { self.status = status }
+
+    /// One line a person reads at a glance.
+    public var line: String {
+        var parts: [String] = []
+        if let candleTime { parts.append("candle \(UTCTime.iso(candleTime))") }
+        if let close { parts.append("close \(close)") }
+        if let predicted { parts.append("predicted \(String(format: "%.2f", predicted))") }
+        if let change { parts.append(String(format: "change %+.2f%%", change * 100)) }
+        if let decision { parts.append("→ \(decision.label) (\(decision.reason))") }
+        parts.append(contentsOf: orders)
+        if let position {
+            parts.append("position \(position.side.rawValue) \(position.amount) @ \(position.entryPrice)")
+        } else if status == .done {
+            parts.append("flat")
+        }
+        if let balance { parts.append("balance \(balance)") }
+        if let error { parts.append("error: \(error)") }
+        return "[\(status.rawValue)] " + parts.joined(separator: " | ")
+    }
+}

@@ -1,0 +1,196 @@
+import Exchange
+import Foundation
+
+/// Dry-run: live market data from `market`, orders filled locally at the last closed candle's close with Binance's
+/// fees (taker 0.05 % for market orders, maker 0.02 % for limit orders), and the simulated account kept in the
+/// journal so it survives restarts. It needs no keys and never sends an order anywhere.
+public final class PaperExchange: Exchange, @unchecked Sendable {
+    public static let takerFee = Decimal(string: "0.0005") ?? 0
+    public static let makerFee = Decimal(string: "0.0002") ?? 0
+
+    private let market: any Exchange
+    private let journal: Journal
+    private let symbolName: String
+    private let timeframe: Timeframe
+    private let now: @Sendable () async throws -> Int64
+    private let lock = NSLock()
+
+    private var wallet: Decimal
+    private var positionSide: PositionSide?
+    private var positionAmount: Decimal = 0
+    private var entryPrice: Decimal = 0
+    private var leverage = 1
+    private var marginMode: MarginMode = .isolated
+    private var orders: [String: Order] = [:]
+    private var sequence = 0
+
+    public var id: String { market.id }
+    public var has: Capabilities { market.has }
+
+    /// - Parameter now: exchange time in milliseconds, to know which candle is closed when filling.
+    public init(market: any Exchange, journal: Journal, symbol: String, timeframe: Timeframe, startingBalance: Decimal,
+                now: @escaping @Sendable () async throws -> Int64) throws {
+        self.market = market
+        self.journal = journal
+        self.symbolName = symbol
+        self.timeframe = timeframe
+        self.now = now
+        self.wallet = startingBalance
+        let saved = try journal.paperAccount()
+        if let text = saved["wallet"], let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { wallet = value }
+        if let side = saved["position_side"].flatMap(PositionSide.init(rawValue:)),
+           let amount = saved["position_amount"].flatMap({ Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }),
+           let entry = saved["entry_price"].flatMap({ Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }) {
+            positionSide = side
+            positionAmount = amount
+            entryPrice = entry
+        }
+        leverage = saved["leverage"].flatMap(Int.init) ?? 1
+        sequence = saved["sequence"].flatMap(Int.init) ?? 0
+        for (key, value) in saved where key.hasPrefix("order:") {
+            let cid = String(key.dropFirst(6))
+            if let order = PaperExchange.decodeOrder(value, clientOrderID: cid) { orders[cid] = order }
+        }
+    }
+
+    private func persist() throws {
+        var values: [String: String] = ["wallet": "\(wallet)", "leverage": String(leverage), "sequence": String(sequence)]
+        if let positionSide {
+            values["position_side"] = positionSide.rawValue
+            values["position_amount"] = "\(positionAmount)"
+            values["entry_price"] = "\(entryPrice)"
+        }
+        for (cid, order) in orders { values["order:\(cid)"] = PaperExchange.encodeOrder(order) }
+        try journal.savePaperAccount(values)
+    }
+
+    // MARK: market data: delegated
+
+    public func loadMarkets(reload: Bool) async throws -> [String: Market] { try await market.loadMarkets(reload: reload) }
+    public func fetchMarkets() async throws -> [Market] { try await market.fetchMarkets() }
+    public func fetchTime() async throws -> Int64 { try await market.fetchTime() }
+    public func fetchOHLCV(symbol: String, timeframe: Timeframe, since: Int64?, limit: Int?) async throws -> [Candle] {
+        try await market.fetchOHLCV(symbol: symbol, timeframe: timeframe, since: since, limit: limit)
+    }
+    public func fetchTicker(symbol: String) async throws -> Ticker { try await market.fetchTicker(symbol: symbol) }
+
+    // MARK: the simulated account
+
+    private func lastClose() async throws -> Decimal {
+        let t = try await now()
+        let candles = try await market.fetchOHLCV(symbol: symbolName, timeframe: timeframe, since: t - 3 * timeframe.milliseconds, limit: 4)
+        guard let last = Fetcher.closed(candles, now: t, timeframe: timeframe, windowSize: 1).last else {
+            throw ExchangeFailure(.exchangeNotAvailable, exchange: "dry-run", message: "no closed candle to fill at", method: "createOrder")
+        }
+        return Trader.decimal(last.close)
+    }
+
+    public func fetchBalance() async throws -> Balance {
+        let quote = try await market.market(symbolName).settle ?? "USDT"
+        return locked {
+            let margin = positionSide == nil ? 0 : positionAmount * entryPrice / Decimal(max(leverage, 1))
+            return Balance(currencies: [quote: CurrencyBalance(free: wallet - margin, used: margin, total: wallet)])
+        }
+    }
+
+    public func fetchPositions(symbols: [String]?) async throws -> [Position] {
+        locked {
+            guard let positionSide else { return [] }
+            return [Position(symbol: symbolName, side: positionSide, contracts: positionAmount, entryPrice: entryPrice,
+                             leverage: Decimal(leverage), marginMode: marginMode)]
+        }
+    }
+
+    public func createOrder(symbol: String, type: OrderType, side: OrderSide, amount: Decimal, price: Decimal?,
+                            params: Params) async throws -> Order {
+        guard symbol == symbolName else {
+            throw ExchangeFailure(.badSymbol, exchange: "dry-run", message: "dry-run trades only \(symbolName)", method: "createOrder")
+        }
+        guard type == .market || type == .limit else {
+            throw ExchangeFailure(.notSupported, exchange: "dry-run", message: "dry-run fills market and limit orders only; the stop loss is applied at candle close", method: "createOrder")
+        }
+        let cid = params["clientOrderId"]?.stringValue ?? "paper-\(sequence + 1)"
+        let fillPrice: Decimal
+        if type == .limit, let price { fillPrice = price } else { fillPrice = try await lastClose() }
+        let timestamp = try await now()
+        return try locked {
+            if let existing = orders[cid] { return existing }
+            let reduceOnly = params["reduceOnly"]?.boolValue ?? false
+            let fee = amount * fillPrice * (type == .market ? PaperExchange.takerFee : PaperExchange.makerFee)
+            let signed = side == .buy ? amount : -amount
+            let current = positionSide == nil ? 0 : (positionSide == .long ? positionAmount : -positionAmount)
+            if reduceOnly && (current == 0 || (current > 0) == (signed > 0) || abs(signed) > abs(current)) {
+                throw ExchangeFailure(.invalidOrder, exchange: "dry-run", code: -2022, message: "ReduceOnly Order is rejected.", method: "createOrder")
+            }
+            let next = current + signed
+            if current != 0 && (current > 0) != (signed > 0) {
+                // Reducing or closing: realise P&L on the closed part.
+                let closed = min(abs(signed), abs(current))
+                let pnl = (fillPrice - entryPrice) * closed * (current > 0 ? 1 : -1)
+                wallet += pnl
+                if abs(signed) > abs(current) { entryPrice = fillPrice }
+            } else if next != 0 {
+                entryPrice = current == 0 ? fillPrice : (entryPrice * abs(current) + fillPrice * abs(signed)) / abs(next)
+            }
+            wallet -= fee
+            positionAmount = abs(next)
+            positionSide = next == 0 ? nil : (next > 0 ? .long : .short)
+            if next == 0 { entryPrice = 0 }
+            sequence += 1
+            let order = Order(id: "paper-\(sequence)", clientOrderId: cid, timestamp: timestamp, lastTradeTimestamp: timestamp,
+                              symbol: symbol, type: type, side: side, amount: amount, price: price ?? fillPrice,
+                              average: fillPrice, filled: amount, remaining: 0, cost: amount * fillPrice, status: .closed,
+                              reduceOnly: reduceOnly, fee: Fee(cost: fee, currency: "USDT"))
+            orders[cid] = order
+            try persist()
+            return order
+        }
+    }
+
+    public func fetchOrder(id: String?, symbol: String, params: Params) async throws -> Order {
+        try locked {
+            if let cid = params["clientOrderId"]?.stringValue, let order = orders[cid] { return order }
+            if let id, let order = orders.values.first(where: { $0.id == id }) { return order }
+            throw ExchangeFailure(.orderNotFound, exchange: "dry-run", code: -2013, message: "Order does not exist.", method: "fetchOrder")
+        }
+    }
+
+    public func fetchOpenOrders(symbol: String?, params: Params) async throws -> [Order] { [] }
+
+    public func cancelOrder(id: String?, symbol: String, params: Params) async throws -> Order {
+        throw ExchangeFailure(.orderNotFound, exchange: "dry-run", code: -2011, message: "Unknown order sent.", method: "cancelOrder")
+    }
+
+    public func cancelAllOrders(symbol: String, params: Params) async throws -> [Order] { [] }
+
+    public func fetchMyTrades(symbol: String, since: Int64?, limit: Int?, params: Params) async throws -> [Trade] { [] }
+
+    public func setLeverage(_ leverage: Int, symbol: String) async throws {
+        try locked {
+            self.leverage = leverage
+            try persist()
+        }
+    }
+
+    public func setMarginMode(_ mode: MarginMode, symbol: String) async throws { locked { marginMode = mode } }
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    static func encodeOrder(_ order: Order) -> String {
+        [order.id, order.side.rawValue, order.type.rawValue, "\(order.amount)", "\(order.average ?? 0)", "\(order.fee?.cost ?? 0)",
+         String(order.timestamp ?? 0), order.reduceOnly ? "1" : "0", order.symbol].joined(separator: "|")
+    }
+
+    static func decodeOrder(_ text: String, clientOrderID: String) -> Order? {
+        let f = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 9, let side = OrderSide(rawValue: f[1]), let type = OrderType(rawValue: f[2]),
+              let amount = Decimal(string: f[3]), let average = Decimal(string: f[4]), let fee = Decimal(string: f[5]) else { return nil }
+        return Order(id: f[0], clientOrderId: clientOrderID, timestamp: Int64(f[6]), symbol: f[8], type: type, side: side, amount: amount,
+                     price: average, average: average, filled: amount, remaining: 0, status: .closed, reduceOnly: f[7] == "1",
+                     fee: Fee(cost: fee, currency: "USDT"))
+    }
+}

@@ -1,0 +1,278 @@
+import Exchange
+import Foundation
+
+/// One decision cycle — fetch, predict, decide, order, record — the same code for live, testnet, dry-run and
+/// backtests. It never reads the wall clock: the caller passes the exchange time, and waits between retries go
+/// through `pause`, so a simulated exchange and clock can drive it through years of candles in seconds.
+public final class Trader: @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var symbol: String
+        public var marketID: String
+        public var timeframe: Timeframe
+        public var mode: String
+        public var leverage: Int
+        public var marginMode: MarginMode
+        public var stopLossOnExchange: Bool
+        public var cancelStaleEntries: Bool
+        public var maxRetries: Int
+        public var retryDelay: Double
+
+        public init(config: BotConfig) throws {
+            symbol = config.symbol
+            marketID = config.marketID
+            timeframe = try Timeframe(config.interval)
+            mode = config.mode.rawValue
+            leverage = config.leverage
+            marginMode = config.marginType == "cross" ? .cross : .isolated
+            stopLossOnExchange = config.stopLossOnExchange
+            cancelStaleEntries = config.orderType == "limit"
+            maxRetries = config.maxRetries
+            retryDelay = config.retryDelay
+        }
+    }
+
+    public let settings: Settings
+    public let exchange: any Exchange
+    public let journal: Journal
+    public let predictor: any PricePredicting
+    public let strategy: any Strategy
+    public let orderer: Orderer
+    public let fetcher: Fetcher
+    public let sender: OrderSender
+    /// Waits `seconds` between retries; a no-op in backtests.
+    public var pause: @Sendable (Double) async -> Void
+    private var prepared = false
+    private var cachedMarket: Market?
+
+    public init(settings: Settings, exchange: any Exchange, journal: Journal, predictor: any PricePredicting,
+                strategy: any Strategy, orderer: Orderer,
+                pause: @escaping @Sendable (Double) async -> Void = { seconds in
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+                }) {
+        self.settings = settings
+        self.exchange = exchange
+        self.journal = journal
+        self.predictor = predictor
+        self.strategy = strategy
+        self.orderer = orderer
+        self.pause = pause
+        self.fetcher = Fetcher(exchange: exchange, symbol: settings.symbol, timeframe: settings.timeframe, windowSize: predictor.windowSize)
+        self.sender = OrderSender(exchange: exchange, journal: journal, symbol: settings.symbol)
+    }
+
+    // MARK: start-up
+
+    /// Sets margin mode and leverage on the exchange (once per process, before the first order).
+    public func prepare() async throws {
+        guard !prepared else { return }
+        try await retrying("setMarginMode") { try await self.exchange.setMarginMode(self.settings.marginMode, symbol: self.settings.symbol) }
+        try await retrying("setLeverage") { try await self.exchange.setLeverage(self.settings.leverage, symbol: self.settings.symbol) }
+        prepared = true
+    }
+
+    /// Brings the journal in line with the exchange after a restart: resolves orders left pending by a crash, marks
+    /// interrupted cycles, and notes the position and open orders the exchange reports. Returns notes for the log.
+    public func reconcile(now: Int64) async throws -> [String] {
+        var notes = try await sender.reconcilePending(now: now)
+        for cycle in try journal.unfinishedCycles() {
+            var failed = cycle
+            failed.status = .failed
+            failed.finishedAt = now
+            failed.error = "interrupted: the process stopped during this cycle"
+            try journal.updateCycle(failed)
+            notes.append("cycle for candle \(UTCTime.iso(cycle.candleTime)) was interrupted; it will be re-run if still current")
+        }
+        let position = try await retrying("fetchPositions") { try await self.fetcher.position() }
+        let open = try await retrying("fetchOpenOrders") { try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: [:]) }
+        if let position {
+            notes.append("exchange position: \(position.side.rawValue) \(Precision.format(position.amount)) @ \(Precision.format(position.entryPrice))")
+        } else {
+            notes.append("exchange position: flat")
+        }
+        if !open.isEmpty { notes.append("open orders on the exchange: \(open.map { $0.clientOrderId ?? $0.id }.joined(separator: ", "))") }
+        if let last = try journal.lastCompletedCycle(symbol: settings.symbol) {
+            let journalSide = last.positionSide ?? "flat"
+            let exchangeSide = position?.side.rawValue ?? "flat"
+            notes.append("last journaled cycle: candle \(UTCTime.iso(last.candleTime)), \(last.decision ?? "-"), \(journalSide)")
+            if journalSide != exchangeSide {
+                notes.append("position changed outside the last cycle (journal \(journalSide), exchange \(exchangeSide)): trusting the exchange")
+            }
+        }
+        for note in notes { try journal.recordEvent(kind: "reconcile", message: note, at: now) }
+        return notes
+    }
+
+    // MARK: the cycle
+
+    /// Runs one cycle at exchange time `now` (milliseconds). Never throws: every failure ends up in the report and
+    /// the journal, and the loop goes on.
+    public func runCycle(now: Int64) async -> CycleReport {
+        var report = CycleReport(status: .failed)
+        var cycle: JournalCycle?
+        do {
+            let candles = try await retrying("fetchOHLCV") { try await self.fetcher.closedCandles(now: now) }
+            guard candles.count >= predictor.windowSize, let last = candles.last else {
+                report.status = .skipped
+                report.error = "only \(candles.count) closed candles available, the model needs \(predictor.windowSize)"
+                return report
+            }
+            report.candleTime = last.timestamp
+            if let done = try journal.lastCompletedCycle(symbol: settings.symbol), done.candleTime >= last.timestamp {
+                report.status = .alreadyDone
+                return report
+            }
+            var row = JournalCycle(candleTime: last.timestamp, startedAt: now, mode: settings.mode, symbol: settings.symbol,
+                                   interval: settings.timeframe.name)
+            row.id = try journal.beginCycle(row)
+            report.cycleID = row.id
+            row.candles = Trader.json(candles)
+            cycle = row
+
+            let market = try await self.market()
+            let close = Trader.decimal(last.close)
+            report.close = close
+            row.close = close
+            var position = try await retrying("fetchPositions") { try await self.fetcher.position() }
+            if settings.cancelStaleEntries { try await cancelStaleEntries(now: now, cycleID: row.id) }
+
+            let predicted = try predictor.predict(candles)
+            let input = StrategyInput(currentPrice: close, predictedPrice: predicted, position: position)
+            let decision = strategy.decide(input)
+            report.predicted = predicted
+            report.change = input.change
+            report.decision = decision
+            row.predicted = predicted
+            row.change = input.change
+            row.decision = decision.label
+            row.reason = decision.reason
+            cycle = row
+
+            if decision.close, let current = position {
+                try await prepare()
+                try await cancelStopOrders()
+                let request = orderer.exit(position: current, price: close, market: market,
+                                           clientOrderID: ClientOrderID.make(marketID: settings.marketID, candleTime: last.timestamp, purpose: .close))
+                report.orders.append(describe(request, try await sender.send(request, cycleID: row.id, now: now)))
+                position = try await retrying("fetchPositions") { try await self.fetcher.position() }
+            }
+            if let side = decision.open {
+                if position == nil {
+                    try await prepare()
+                    let balance = try await retrying("fetchBalance") { try await self.fetcher.balance(currency: market.settle ?? market.quote) }
+                    let id = ClientOrderID.make(marketID: settings.marketID, candleTime: last.timestamp, purpose: .open)
+                    do {
+                        let request = try orderer.entry(side: side, freeBalance: balance.free, price: close, market: market, clientOrderID: id)
+                        report.orders.append(describe(request, try await sender.send(request, cycleID: row.id, now: now)))
+                    } catch let skip as OrderSkip {
+                        report.orders.append("no \(side.rawValue) entry: \(skip.reason)")
+                    }
+                    position = try await retrying("fetchPositions") { try await self.fetcher.position() }
+                } else {
+                    report.orders.append("no \(side.rawValue) entry: the position is still open")
+                }
+            }
+            if settings.stopLossOnExchange, let current = position {
+                try await ensureStopLoss(position: current, market: market, candleTime: last.timestamp, cycleID: row.id, now: now, report: &report)
+            }
+
+            let balance = try await retrying("fetchBalance") { try await self.fetcher.balance(currency: market.settle ?? market.quote) }
+            report.position = position
+            report.balance = balance.total
+            report.status = .done
+            row.balance = balance.total
+            row.positionSide = position?.side.rawValue
+            row.positionAmount = position?.amount
+            row.entryPrice = position?.entryPrice
+            row.status = .done
+            row.finishedAt = now
+            try journal.updateCycle(row)
+        } catch {
+            report.status = .failed
+            report.error = String(describing: error)
+            if var row = cycle {
+                row.status = .failed
+                row.error = report.error
+                row.finishedAt = now
+                try? journal.updateCycle(row)
+            }
+        }
+        return report
+    }
+
+    // MARK: helpers
+
+    private func market() async throws -> Market {
+        if let cachedMarket { return cachedMarket }
+        let market = try await retrying("loadMarkets") { try await self.fetcher.market() }
+        cachedMarket = market
+        return market
+    }
+
+    /// Entry limit orders left unfilled by an earlier cycle are cancelled: a decision is only valid for its candle.
+    private func cancelStaleEntries(now: Int64, cycleID: Int64) async throws {
+        let open = try await retrying("fetchOpenOrders") { try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: [:]) }
+        for order in open where order.type == .limit {
+            _ = try await retrying("cancelOrder") { try await self.exchange.cancelOrder(id: order.id, symbol: self.settings.symbol, params: [:]) }
+            try journal.recordEvent(kind: "cancel", message: "cancelled unfilled \(order.side.rawValue) limit \(order.clientOrderId ?? order.id)",
+                                    cycleID: cycleID, at: now)
+        }
+    }
+
+    private func cancelStopOrders() async throws {
+        guard settings.stopLossOnExchange else { return }
+        let open = try await retrying("fetchOpenOrders") { try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: [:]) }
+        for order in open where order.type == .stopMarket {
+            _ = try await retrying("cancelOrder") { try await self.exchange.cancelOrder(id: order.id, symbol: self.settings.symbol, params: [:]) }
+        }
+    }
+
+    private func ensureStopLoss(position: PositionSnapshot, market: Market, candleTime: Int64, cycleID: Int64, now: Int64,
+                                report: inout CycleReport) async throws {
+        let open = try await retrying("fetchOpenOrders") { try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: [:]) }
+        guard !open.contains(where: { $0.type == .stopMarket && $0.reduceOnly }) else { return }
+        let request = orderer.stopLossOrder(position: position, market: market,
+                                            clientOrderID: ClientOrderID.make(marketID: settings.marketID, candleTime: candleTime, purpose: .stopLoss))
+        report.orders.append(describe(request, try await sender.send(request, cycleID: cycleID, now: now)))
+    }
+
+    /// Retries an idempotent call on network errors, MAX_RETRIES times with RETRY_DELAY doubling; other errors pass.
+    func retrying<T>(_ what: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        var delay = settings.retryDelay
+        var attempt = 0
+        while true {
+            do { return try await body() } catch let failure as ExchangeFailure where failure.isNetworkError && attempt < settings.maxRetries {
+                attempt += 1
+                let wait = max(delay, Double(failure.retryAfterMs ?? 0) / 1000)
+                await pause(wait)
+                delay *= 2
+            }
+        }
+    }
+
+    private func describe(_ request: OrderRequest, _ outcome: PlacementOutcome) -> String {
+        var text = "\(request.side.rawValue) \(request.type.rawValue) \(Precision.format(request.amount))"
+        if let price = request.price { text += " @ \(Precision.format(price))" }
+        if let trigger = request.triggerPrice { text += " trigger \(Precision.format(trigger))" }
+        if request.reduceOnly { text += " reduce-only" }
+        switch outcome {
+        case .placed(let order):
+            text += " → \(order.status.rawValue)"
+            if order.filled > 0 { text += " \(Precision.format(order.filled))" + (order.average.map { " @ \(Precision.format($0))" } ?? "") }
+        case .alreadySent: text += " → already sent"
+        case .rejected(let reason): text += " → rejected: \(reason)"
+        case .unknown(let reason): text += " → unknown (will be looked up): \(reason)"
+        }
+        return text
+    }
+
+    /// A Double price from a candle as the shortest Decimal that prints the same (no 0.1 + 0.2 artefacts).
+    static func decimal(_ value: Double) -> Decimal {
+        Decimal(string: "\(value)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(value)
+    }
+
+    static func json(_ candles: [Candle]) -> String {
+        "[" + candles.map { c in
+            "[\(c.timestamp),\(c.open),\(c.high),\(c.low),\(c.close),\(c.volume)]"
+        }.joined(separator: ",") + "]"
+    }
+}
