@@ -9,9 +9,9 @@ public enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses UTF-8 JSON text. Throws `DecodingError`/Foundation errors on malformed input.
+    /// Parses UTF-8 JSON text. Throws on malformed input (depth-limited, never traps: configs come from untrusted files).
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONParser.parse(data)
     }
 
     public subscript(key: String) -> JSONValue? {

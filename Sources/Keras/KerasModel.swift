@@ -1,0 +1,118 @@
+import Foundation
+
+/// A Keras model loaded from a `.keras` or legacy `.h5` file, ready to run natively (no Python, no TensorFlow).
+///
+/// Load once, then either call `predict` (convenient, copies) or make an `InferenceSession` and run it on its
+/// preallocated buffers (no allocation per prediction; what the trading loop uses).
+public final class KerasModel {
+    /// The path the model was loaded from.
+    public let path: String
+    public let format: ModelFormat
+    /// `metadata.json` of a `.keras` (keras_version, date_saved) or the root attributes of an `.h5`.
+    public let metadata: [String: String]
+    /// "Sequential" or "Functional".
+    public let modelKind: String
+    let plan: ExecutionPlan
+    private let lock = NSLock()
+    private var cachedSession: InferenceSession?
+
+    private init(path: String, format: ModelFormat, metadata: [String: String], kind: String, plan: ExecutionPlan) {
+        self.path = path
+        self.format = format
+        self.metadata = metadata
+        self.modelKind = kind
+        self.plan = plan
+    }
+
+    /// Loads a model file; the format is detected from its magic bytes. Every failure is a `KerasError` whose
+    /// description is one line naming the file and the problem.
+    public static func load(path: String) throws -> KerasModel {
+        try load(path: path, builders: LayerRegistry.builders)
+    }
+
+    /// Loads with an explicit layer table (tests use it to add layers; the CLI uses `LayerRegistry.builders`).
+    public static func load(path: String, builders: [String: LayerBuilder]) throws -> KerasModel {
+        let file = try ModelFile.open(path)
+        let graph = try SavedGraph.parse(file.config, file: path, format: file.format)
+        let plan = try ExecutionPlan(graph: graph, model: file, builders: builders)
+        return KerasModel(path: path, format: file.format, metadata: file.metadata, kind: graph.kind, plan: plan)
+    }
+
+    /// Shape of each input, batch excluded (e.g. `[5, 5]`).
+    public var inputShapes: [Shape] { plan.inputs.map(\.shape) }
+    /// Shape of the first input, batch excluded.
+    public var inputShape: Shape { plan.inputs[0].shape }
+    /// Names of the inputs as saved.
+    public var inputNames: [String] { plan.inputs.map(\.name) }
+    /// Saved dtype of each input (computation is always float32).
+    public var inputDTypes: [String] { plan.inputs.map(\.dtype) }
+    /// Shape of each output, batch excluded.
+    public var outputShapes: [Shape] { plan.outputSlots.map { plan.slotShapes[$0] } }
+    /// Shape of the first output, batch excluded.
+    public var outputShape: Shape { outputShapes[0] }
+    /// Total number of weights.
+    public var parameterCount: Int { plan.parameterCount }
+
+    /// Preallocated buffers for up to `maxBatch` samples per run.
+    public func makeSession(maxBatch: Int) -> InferenceSession {
+        InferenceSession(plan: plan, maxBatch: maxBatch)
+    }
+
+    /// Predicts `batch` samples of a single-input model; returns the first output, `batch × outputShape` floats.
+    public func predict(_ input: [Float], batch: Int) throws -> [Float] {
+        try predictAll(inputs: [input], batch: batch)[0]
+    }
+
+    /// Predicts `batch` samples; `inputs[i]` holds `batch × inputShapes[i]` floats. Returns the first output.
+    public func predict(inputs: [[Float]], batch: Int) throws -> [Float] {
+        try predictAll(inputs: inputs, batch: batch)[0]
+    }
+
+    /// Predicts `batch` samples and returns every output, each `batch × outputShapes[i]` floats.
+    public func predictAll(inputs: [[Float]], batch: Int) throws -> [[Float]] {
+        guard batch >= 1 else { throw KerasError(.badInput, file: path, "batch must be at least 1 (got \(batch))") }
+        guard inputs.count == plan.inputs.count else {
+            throw KerasError(.badInput, file: path, "the model takes \(plan.inputs.count) input(s), got \(inputs.count)")
+        }
+        for (i, x) in inputs.enumerated() {
+            let want = batch * plan.inputs[i].shape.elementCount
+            guard x.count == want else {
+                throw KerasError(.badInput, file: path, location: "input '\(plan.inputs[i].name)'",
+                                 "expected \(batch) × \(plan.inputs[i].shape) = \(want) floats, got \(x.count)")
+            }
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        let chunk = min(batch, 4096)
+        if cachedSession == nil || cachedSession!.maxBatch < chunk {
+            cachedSession = makeSession(maxBatch: chunk)
+        }
+        guard let session = cachedSession else { return [] }
+        var outs = outputShapes.map { [Float](repeating: 0, count: batch * $0.elementCount) }
+        var done = 0
+        while done < batch {
+            let n = min(session.maxBatch, batch - done)
+            for (i, x) in inputs.enumerated() {
+                let per = plan.inputs[i].shape.elementCount
+                x.withUnsafeBufferPointer { src in
+                    guard let base = src.baseAddress else { return }
+                    session.inputs[i].baseAddress?.update(from: base + done * per, count: n * per)
+                }
+            }
+            session.run(batch: n)
+            for i in outs.indices {
+                let per = outputShapes[i].elementCount
+                let src = session.output(i)
+                outs[i].withUnsafeMutableBufferPointer { dst in
+                    guard let d = dst.baseAddress, let s = src.baseAddress else { return }
+                    (d + done * per).update(from: s, count: n * per)
+                }
+            }
+            done += n
+        }
+        return outs
+    }
+
+    /// What `model.summary()` shows: one row per layer, totals, and the saved input description.
+    public var summary: ModelSummary { ModelSummary(model: self) }
+}

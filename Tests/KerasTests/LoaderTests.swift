@@ -1,0 +1,134 @@
+import Foundation
+import XCTest
+@testable import Keras
+
+/// The model-file side: zip + HDF5 reading, weight-group naming, config parsing, graph wiring, sessions.
+/// Uses small Dense/Add models written by Keras (tools/make_bad_fixtures.py), compared with Keras' own outputs.
+final class LoaderTests: XCTestCase {
+    func testSnakeCaseMatchesKerasNaming() {
+        XCTAssertEqual(ArchiveWeights.snakeCase("Conv1D"), "conv1d")
+        XCTAssertEqual(ArchiveWeights.snakeCase("LSTM"), "lstm")
+        XCTAssertEqual(ArchiveWeights.snakeCase("MultiHeadAttention"), "multi_head_attention")
+        XCTAssertEqual(ArchiveWeights.snakeCase("ConvLSTM1D"), "conv_lstm1d")
+        XCTAssertEqual(ArchiveWeights.snakeCase("GlobalAveragePooling1D"), "global_average_pooling1d")
+        XCTAssertEqual(ArchiveWeights.snakeCase("LayerNormalization"), "layer_normalization")
+        XCTAssertEqual(ArchiveWeights.snakeCase("GRU"), "gru")
+        XCTAssertEqual(ArchiveWeights.snakeCase("InputLayer"), "input_layer")
+        XCTAssertEqual(ArchiveWeights.groupNames(forClasses: ["Conv1D", "LSTM", "Dense", "Dense", "LSTM", "Dense"]),
+                       ["conv1d", "lstm", "dense", "dense_1", "lstm_1", "dense_2"])
+    }
+
+    func testVarsAreOrderedNumericallyAndChildrenNested() throws {
+        let path = Fixtures.loader("vars_order.weights.h5")
+        let h5 = try HDF5File(image: try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        let node = try ArchiveWeights(h5: h5, file: path).node(at: "layers/thing")
+        XCTAssertEqual(node.vars.map { $0.values[0] }, (0..<12).map(Float.init))
+        XCTAssertEqual(node.vars.map(\.path).last, "layers/thing/vars/11")
+        XCTAssertEqual(node.children["cell"]?.vars.first?.values, [42, 42])
+        let reader = WeightReader(file: path, location: "thing", node: node)
+        for i in 0..<12 { XCTAssertEqual(try reader.take("v\(i)", shape: [1]), [Float(i)]) }
+        XCTAssertEqual(try reader.child("cell").take("c", shape: [2]), [42, 42])
+        XCTAssertNoThrow(try reader.finish())
+    }
+
+    func testJSONParser() throws {
+        let v = try JSONValue.parse(Data(#"{"a": [1, -2.5e3, true, null, "x\"\u00e9\ud83d\ude00"], "b": {}}"#.utf8))
+        XCTAssertEqual(v["a"], .array([.number(1), .number(-2500), .bool(true), .null, .string("x\"é😀")]))
+        XCTAssertEqual(v["b"], .object([:]))
+        XCTAssertEqual(try JSONValue.parse(Data("[NaN, -Infinity]".utf8))[ "x"], nil)
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "tru", "1 2", "\"abc", String(repeating: "[", count: 100_000)] {
+            XCTAssertThrowsError(try JSONValue.parse(Data(bad.utf8)), bad.prefix(10) + "")
+        }
+    }
+
+    private func fixture(_ name: String) throws -> (inputs: [[Float]], outputs: [[Float]], batch: Int) {
+        let v = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: Fixtures.loader(name + ".json"))))
+        let ins = v["inputs"]?.arrayValue ?? [], outs = v["outputs"]?.arrayValue ?? []
+        return (ins.map(flatFloats), outs.map(flatFloats), ins.first?.arrayValue?.count ?? 0)
+    }
+
+    func testSequentialKerasAndH5MatchKeras() throws {
+        let f = try fixture("dense_seq")
+        for ext in ["keras", "h5"] {
+            let m = try KerasModel.load(path: Fixtures.loader("dense_seq.\(ext)"), builders: loaderBuilders)
+            XCTAssertEqual(m.format, ext == "keras" ? .kerasArchive : .legacyHDF5)
+            XCTAssertEqual(m.modelKind, "Sequential")
+            XCTAssertEqual(m.inputShape, [4])
+            XCTAssertEqual(m.outputShape, [1])
+            XCTAssertEqual(m.parameterCount, 4 * 3 + 3 + 3 * 2 + 2 + 2 + 1)
+            XCTAssertEqual(m.metadata["keras_version"]?.hasPrefix("3."), true)
+            let y = try m.predict(f.inputs[0], batch: f.batch)
+            XCTAssertLessThanOrEqual(maxAbsDiff(y, f.outputs[0]), 1e-6, ext)
+            // Single window equals the first row of the batch.
+            let one = try m.predict(Array(f.inputs[0][0..<4]), batch: 1)
+            XCTAssertEqual(one, [y[0]])
+            let s = m.summary
+            XCTAssertEqual(s.rows.map(\.name), ["dense", "dense_1", "dense_2"])
+            XCTAssertEqual(s.rows.map(\.parameters), [15, 8, 3])
+            XCTAssertTrue(s.description.contains("Total params: 26"))
+            XCTAssertTrue(s.description.contains("(None, 4)"))
+        }
+    }
+
+    func testFunctionalMultiInputOutputNestedSequentialMatchesKeras() throws {
+        let f = try fixture("dense_fun")
+        for ext in ["keras", "h5"] {
+            let m = try KerasModel.load(path: Fixtures.loader("dense_fun.\(ext)"), builders: loaderBuilders)
+            XCTAssertEqual(m.modelKind, "Functional")
+            XCTAssertEqual(m.inputNames, ["x1", "x2"])
+            XCTAssertEqual(m.inputShapes, [[3], [3]])
+            XCTAssertEqual(m.outputShapes, [[1], [2]])
+            let ys = try m.predictAll(inputs: f.inputs, batch: f.batch)
+            XCTAssertEqual(ys.count, 2)
+            for k in 0..<2 { XCTAssertLessThanOrEqual(maxAbsDiff(ys[k], f.outputs[k]), 1e-6, "\(ext) output \(k)") }
+            XCTAssertEqual(m.summary.rows.map(\.name).prefix(2), ["x1", "x2"])
+        }
+    }
+
+    func testSessionRunsInPlaceAndMatchesPredict() throws {
+        let f = try fixture("dense_seq")
+        let m = try KerasModel.load(path: Fixtures.loader("dense_seq.keras"), builders: loaderBuilders)
+        let expected = try m.predict(f.inputs[0], batch: f.batch)
+        let session = m.makeSession(maxBatch: 8)
+        XCTAssertEqual(session.input.count, 8 * 4)
+        f.inputs[0].withUnsafeBufferPointer { session.input.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+        session.run(batch: f.batch)
+        XCTAssertEqual(Array(session.output), expected)
+        session.run(batch: 1)
+        XCTAssertEqual(Array(session.output), [expected[0]])
+    }
+
+    func testNoHeapAllocationPerRunAfterWarmUp() throws {
+        let m = try KerasModel.load(path: Fixtures.loader("dense_fun.keras"), builders: loaderBuilders)
+        let session = m.makeSession(maxBatch: 16)
+        for i in 0..<session.inputs[0].count { session.inputs[0][i] = Float(i % 7) / 7; session.inputs[1][i] = 0.5 }
+        session.run(batch: 16)  // warm-up
+        try XCTSkipUnless(HeapUsage.isAvailable, "no mallinfo2 on this platform")
+        let before = HeapUsage.bytesInUse
+        var sink: Float = 0
+        for k in 0..<2000 {
+            session.run(batch: 1 + k % 16)
+            sink += session.output(0)[0] + session.output(1)[0]
+        }
+        let after = HeapUsage.bytesInUse
+        XCTAssertEqual(after, before, "heap bytes in use changed across 2000 runs")
+        XCTAssertFalse(sink.isNaN)
+    }
+
+    func testPredictRefusesWrongInputSize() throws {
+        let path = Fixtures.loader("dense_seq.keras")
+        let m = try KerasModel.load(path: path, builders: loaderBuilders)
+        assertKerasError(.badInput, file: path, contains: "expected 2 × [4] = 8 floats, got 7") { _ = try m.predict([Float](repeating: 0, count: 7), batch: 2) }
+        assertKerasError(.badInput, file: path, contains: "batch must be at least 1") { _ = try m.predict([], batch: 0) }
+        assertKerasError(.badInput, file: path, contains: "takes 1 input(s), got 2") { _ = try m.predict(inputs: [[], []], batch: 1) }
+    }
+
+    func testLargeBatchIsChunked() throws {
+        let m = try KerasModel.load(path: Fixtures.loader("dense_seq.h5"), builders: loaderBuilders)
+        let n = 5000
+        let x = (0..<(n * 4)).map { Float($0 % 13) / 13 }
+        let y = try m.predict(x, batch: n)
+        XCTAssertEqual(y.count, n)
+        XCTAssertEqual(y[n - 1], try m.predict(Array(x[((n - 1) * 4)...]), batch: 1)[0])
+    }
+}
