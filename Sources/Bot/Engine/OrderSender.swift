@@ -74,8 +74,9 @@ public struct OrderSender: Sendable {
     /// Looks a pending order up by its client order id and records what the exchange says.
     func resolve(_ order: JournalOrder, now: Int64) async throws -> Resolution {
         do {
-            let found = try await exchange.fetchOrder(id: nil, symbol: order.symbol,
-                                                      params: ["clientOrderId": .string(order.clientOrderID)])
+            var params: Params = ["clientOrderId": .string(order.clientOrderID)]
+            if order.purpose == .stopLoss { params["trigger"] = true }
+            let found = try await exchange.fetchOrder(id: nil, symbol: order.symbol, params: params)
             try journal.recordOrderSent(clientOrderID: order.clientOrderID, update: OrderSender.update(found), at: now)
             return .sent(found)
         } catch let failure as ExchangeFailure where failure.isA(.orderNotFound) {

@@ -24,7 +24,8 @@ public final class Trader: @unchecked Sendable {
             mode = config.mode.rawValue
             leverage = config.leverage
             marginMode = config.marginType == "cross" ? .cross : .isolated
-            stopLossOnExchange = config.stopLossOnExchange
+            // Dry-run has no exchange-side orders: its stop loss is the strategy's, at candle close.
+            stopLossOnExchange = config.stopLossOnExchange && config.mode != .dryRun
             cancelStaleEntries = config.orderType == "limit"
             maxRetries = config.maxRetries
             retryDelay = config.retryDelay
@@ -220,19 +221,27 @@ public final class Trader: @unchecked Sendable {
 
     private func cancelStopOrders() async throws {
         guard settings.stopLossOnExchange else { return }
-        let open = try await retrying("fetchOpenOrders") { try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: [:]) }
-        for order in open where order.type == .stopMarket {
-            _ = try await retrying("cancelOrder") { try await self.exchange.cancelOrder(id: order.id, symbol: self.settings.symbol, params: [:]) }
+        for order in try await openStopOrders() {
+            _ = try await retrying("cancelOrder") {
+                try await self.exchange.cancelOrder(id: order.id, symbol: self.settings.symbol, params: ["trigger": true])
+            }
         }
     }
 
     private func ensureStopLoss(position: PositionSnapshot, market: Market, candleTime: Int64, cycleID: Int64, now: Int64,
                                 report: inout CycleReport) async throws {
-        let open = try await retrying("fetchOpenOrders") { try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: [:]) }
-        guard !open.contains(where: { $0.type == .stopMarket && $0.reduceOnly }) else { return }
+        guard try await openStopOrders().isEmpty else { return }
         let request = orderer.stopLossOrder(position: position, market: market,
                                             clientOrderID: ClientOrderID.make(marketID: settings.marketID, candleTime: candleTime, purpose: .stopLoss))
         report.orders.append(describe(request, try await sender.send(request, cycleID: cycleID, now: now)))
+    }
+
+    /// Conditional (algo) orders live in their own list on Binance: asked for with `trigger: true`.
+    private func openStopOrders() async throws -> [Order] {
+        let open = try await retrying("fetchOpenOrders") {
+            try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: ["trigger": true])
+        }
+        return open.filter { $0.type == .stopMarket }
     }
 
     /// Retries an idempotent call on network errors, MAX_RETRIES times with RETRY_DELAY doubling; other errors pass.
