@@ -1,0 +1,101 @@
+import Bot
+import Exchange
+import Foundation
+
+/// Predictions computed ahead in big batches, served to the Trader window by window. Keyed by the open time of the
+/// window's last candle, so a window the Trader builds differently from the batch (a missing or extra candle) is
+/// refused instead of silently getting another window's number.
+public final class PrecomputedPredictor: PricePredicting, @unchecked Sendable {
+    public let windowSize: Int
+    let table: [Int64: Double]
+    let firstTime: [Int64: Int64]
+
+    public init(windowSize: Int, lastTimes: [Int64], firstTimes: [Int64], predictions: [Double]) {
+        self.windowSize = windowSize
+        var t: [Int64: Double] = [:], f: [Int64: Int64] = [:]
+        t.reserveCapacity(lastTimes.count); f.reserveCapacity(lastTimes.count)
+        for i in lastTimes.indices { t[lastTimes[i]] = predictions[i]; f[lastTimes[i]] = firstTimes[i] }
+        table = t; firstTime = f
+    }
+
+    public func predict(_ candles: [Candle]) throws -> Double {
+        guard let last = candles.last, let p = table[last.timestamp], firstTime[last.timestamp] == candles.first?.timestamp,
+              candles.count == windowSize else {
+            throw BacktestSetupError.windowMismatch(time: candles.last?.timestamp ?? 0, count: candles.count, expected: windowSize)
+        }
+        return p
+    }
+}
+
+public enum BacktestSetupError: Error, CustomStringConvertible, Equatable {
+    case windowMismatch(time: Int64, count: Int, expected: Int)
+    case noCandles(candles: Int, windowSize: Int)
+
+    public var description: String {
+        switch self {
+        case .windowMismatch(let t, let n, let w):
+            return "the trader asked for a window ending at \(UTCTime.iso(t)) with \(n) candles that was not precomputed (expected \(w)); this is a bug in the backtest wiring — report it"
+        case .noCandles(let n, let w):
+            return "nothing to backtest: \(n) candles in the selected period, the model needs \(w) closed candles before the first decision; widen --from/--to"
+        }
+    }
+}
+
+/// The live bot's Trader, Strategy and Orderer run against a `SimulatedExchange` over a candle file.
+public struct TraderBacktest {
+    /// Decision candles: the trader decides at the open of each candle whose open time is in [from, to].
+    public static func decisionRange(candles: [Candle], windowSize: Int, from: Int64?, to: Int64?) throws -> Range<Int> {
+        var lo = windowSize, hi = candles.count
+        if let from { while lo < hi && candles[lo].timestamp < from { lo += 1 } }
+        if let to { while hi > lo && candles[hi - 1].timestamp > to { hi -= 1 } }
+        guard lo < hi else { throw BacktestSetupError.noCandles(candles: candles.count, windowSize: windowSize) }
+        return lo..<hi
+    }
+
+    /// Precomputes the prediction of every decision in `range` (window ending at the candle before) in batches.
+    public static func precompute(candles: [Candle], range: Range<Int>, predictor: any WindowBatchPredicting,
+                                  batch: Int = 4096) throws -> PrecomputedPredictor {
+        let w = predictor.windowSize
+        let ends = (range.lowerBound - 1)..<(range.upperBound - 1)
+        var predictions: [Double] = []
+        predictions.reserveCapacity(ends.count)
+        var s = ends.lowerBound
+        while s < ends.upperBound {
+            let e = min(ends.upperBound, s + batch)
+            predictions += try predictor.predict(candles: candles, ends: s..<e)
+            s = e
+        }
+        return PrecomputedPredictor(windowSize: w, lastTimes: ends.map { candles[$0].timestamp },
+                                    firstTimes: ends.map { candles[$0 - w + 1].timestamp }, predictions: predictions)
+    }
+
+    /// Runs the backtest. `journalPath` ":memory:" keeps the journal in memory (the default: it is not needed after).
+    public static func run(config: BotConfig, candles: [Candle], timeframe: Timeframe, range: Range<Int>,
+                           predictor: any PricePredicting, simulation: SimulationSettings, market: Market,
+                           journalPath: String = ":memory:") async throws -> BacktestResult {
+        let exchange = SimulatedExchange(market: market, timeframe: timeframe, candles: candles, settings: simulation,
+                                         start: range.lowerBound)
+        var settings = try Trader.Settings(config: config)
+        settings.symbol = market.symbol
+        settings.maxRetries = 0
+        let trader = Trader(settings: settings, exchange: exchange, journal: try Journal(path: journalPath),
+                            predictor: predictor, strategy: ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss),
+                            orderer: Orderer(config: config), pause: { _ in })
+        let backtester = Backtester(exchange: exchange, start: range.lowerBound, end: range.upperBound)
+        return await backtester.run { now in
+            let report = await trader.runCycle(now: now)
+            return report.status == .failed ? (report.error ?? "failed") : nil
+        }
+    }
+
+    /// A market whose filters suit the price scale of `candles` (Binance's BTCUSDT filters at BTC prices):
+    /// tick ≈ 5 significant digits of the lowest price, step so that the smallest order is worth ≈ 0.1–1 USDT.
+    public static func market(symbol: String, candles: [Candle]) -> Market {
+        let lows = candles.map(\.low).filter { $0 > 0 }
+        let minPrice = lows.min() ?? 1, maxPrice = candles.map(\.high).max() ?? 1
+        let tickExp = min(-1, Int(floor(log10(minPrice))) - 4)
+        let stepExp = max(-3, min(0, Int(floor(log10(100 / maxPrice)))))
+        func pow10(_ e: Int) -> Decimal { Decimal(sign: .plus, exponent: e, significand: 1) }
+        return SimulationSettings.market(symbol: symbol, tick: pow10(tickExp), step: pow10(stepExp), minNotional: 100)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The training record shipped beside the model (`models/model.json`): which period the model and scalers saw.
+public struct ModelMetadata: Sendable, Decodable {
+    public var trainStart: String?
+    public var trainEnd: String?
+    public var scalerFitStart: String?
+    public var scalerFitEnd: String?
+    public var interval: String?
+    public var windowSize: Int?
+    public var targetColumn: String?
+
+    enum CodingKeys: String, CodingKey {
+        case trainStart = "train_start", trainEnd = "train_end", scalerFitStart = "scaler_fit_start"
+        case scalerFitEnd = "scaler_fit_end", interval, windowSize = "window_size", targetColumn = "target_column"
+    }
+
+    /// Reads `model.json` next to a model file (`models/model.keras` → `models/model.json`); nil if absent.
+    public static func near(modelPath: String) throws -> (path: String, metadata: ModelMetadata)? {
+        let url = URL(fileURLWithPath: modelPath).deletingPathExtension().appendingPathExtension("json")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        do { return (url.path, try JSONDecoder().decode(ModelMetadata.self, from: data)) }
+        catch { throw MetadataError(file: url.path, reason: "\(error)") }
+    }
+}
+
+public struct MetadataError: Error, CustomStringConvertible {
+    public var file: String
+    public var reason: String
+    public var description: String { "\(file): not a valid model record (\(reason)); fix or delete it" }
+}
+
+/// The honesty guard: results over data the model or scalers were fitted on flatter the model.
+public enum OverlapGuard {
+    /// Warnings for every fitted period that overlaps [from, to] (ms). `parse` turns the record's ISO text into ms.
+    public static func warnings(from: Int64, to: Int64, metadata: ModelMetadata, source: String,
+                                parse: (String) -> Int64?) -> [String] {
+        var out: [String] = []
+        func check(_ what: String, _ s: String?, _ e: String?) {
+            guard let s, let e, let ps = parse(s), let pe = parse(e) else { return }
+            let lo = max(from, ps), hi = min(to, pe)
+            guard lo <= hi else { return }
+            let days = Double(hi - lo) / 86_400_000
+            out.append("the evaluated period overlaps the \(what) (\(s) … \(e), from \(source)) for \(String(format: "%.0f", days)) days: figures over that part are in-sample and flatter the model")
+        }
+        check("model's training period", metadata.trainStart, metadata.trainEnd)
+        check("scalers' fit period", metadata.scalerFitStart, metadata.scalerFitEnd)
+        return out
+    }
+}
