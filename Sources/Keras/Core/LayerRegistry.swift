@@ -1,10 +1,23 @@
 /// The table of Keras class names we implement. A class not listed here refuses the model at load time.
 public enum LayerRegistry {
     /// Class name → builder. Layer files add themselves here (one line each).
-    public static let builders: [String: LayerBuilder] = [:]
+    public static let builders: [String: LayerBuilder] = [
+        "InputLayer": InputLayer.make,
+        "Dense": DenseLayer.make,
+        "Conv1D": Conv1DLayer.make,
+        "LSTM": LSTMLayer.make,
+    ]
 
     /// Builds one layer, then refuses it if the file carries options or weights the builder did not use.
     public static func build(_ context: inout LayerBuildContext) throws -> Layer {
+        let layer = try buildNested(&context)
+        try context.weights.finish()
+        return layer
+    }
+
+    /// Builds a layer nested in a wrapper (Bidirectional, TimeDistributed) and checks its options; its weights are
+    /// checked by the wrapper's own `finish()` (in legacy `.h5` files nested layers share the wrapper's weight list).
+    static func buildNested(_ context: inout LayerBuildContext) throws -> Layer {
         let className = context.config.className
         guard let builder = builders[className] else {
             throw KerasError(.unknownLayer, file: context.config.file, location: context.config.location,
@@ -12,7 +25,6 @@ public enum LayerRegistry {
         }
         let layer = try builder(&context)
         try context.config.finish()
-        try context.weights.finish()
         return layer
     }
 }
