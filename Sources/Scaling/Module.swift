@@ -1,1 +1,0 @@
-// Module Scaling: see ../../shared design; files land here per issue.

@@ -1,0 +1,105 @@
+import Foundation
+
+/// The per-column scalers of a model's input features, in column order, loaded from the pickle the
+/// training code writes or from the JSON form. `scalers[column]` is a `ColumnScaler`.
+public struct ScalerSet: Equatable, Sendable {
+    public let columns: [ColumnScaler]
+
+    public init(columns: [ColumnScaler]) {
+        self.columns = columns
+    }
+
+    public var count: Int { columns.count }
+
+    public subscript(column: Int) -> ColumnScaler { columns[column] }
+
+    /// Decodes a pickle (dict/list of single-column MinMaxScalers, or one multi-column MinMaxScaler).
+    public init(pickle bytes: [UInt8], file: String, limits: PickleLimits = .default) throws {
+        guard !bytes.isEmpty else { throw ScalerError(file: file, kind: .emptyFile) }
+        let root: PickleValue
+        do {
+            root = try PickleReader.read(bytes, file: file, limits: limits)
+        } catch let error as PickleError {
+            throw ScalerError(file: file, kind: .pickle(error))
+        }
+        columns = try ScalerPickleDecoding.columns(from: root, file: file)
+    }
+
+    /// Loads `path`, choosing the format by extension (`.pkl` / `.pickle` / `.json`) or, failing that, by content.
+    public static func load(path: String, limits: PickleLimits = .default) throws -> ScalerSet {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ScalerError(file: path, kind: .missingFile)
+        }
+        guard !isDirectory.boolValue else { throw ScalerError(file: path, kind: .isDirectory) }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
+           size.intValue > limits.maxInputBytes {
+            throw ScalerError(file: path, kind: .pickle(PickleError(
+                file: path, offset: nil,
+                kind: .limitExceeded("the file has \(size.intValue) bytes (limit \(limits.maxInputBytes))"))))
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ScalerError(file: path, kind: .unreadable(error.localizedDescription))
+        }
+        guard !data.isEmpty else { throw ScalerError(file: path, kind: .emptyFile) }
+        let bytes = [UInt8](data)
+
+        switch (path as NSString).pathExtension.lowercased() {
+        case "pkl", "pickle":
+            return try ScalerSet(pickle: bytes, file: path, limits: limits)
+        case "json":
+            return try ScalerSet(json: bytes, file: path)
+        default:
+            if bytes.first == 0x80 { return try ScalerSet(pickle: bytes, file: path, limits: limits) }
+            if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") {
+                return try ScalerSet(json: bytes, file: path)
+            }
+            let ext = (path as NSString).pathExtension
+            throw ScalerError(file: path, kind: .unknownFormat(
+                ext.isEmpty ? "no extension and content is neither a pickle nor JSON"
+                    : "extension '.\(ext)' and content is neither a pickle nor JSON"))
+        }
+    }
+
+    // MARK: - Hot path batch forms
+
+    /// Scales a window of raw feature rows (row-major, `count` features per row) into `out` as float32,
+    /// the model's input type: sklearn's float64 `transform`, then numpy's `astype(float32)` rounding.
+    /// No allocation; `rows.count` must be a multiple of `count` and equal `out.count`.
+    @inlinable
+    public func transform(rows: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Float>) {
+        precondition(rows.count == out.count && rows.count % columns.count == 0, "window shape does not match the scalers")
+        columns.withUnsafeBufferPointer { cols in
+            let n = cols.count
+            var i = 0
+            while i < rows.count {
+                for c in 0..<n { out[i + c] = Float(cols[c].transform(rows[i + c])) }
+                i += n
+            }
+        }
+    }
+
+    /// Scales a window of raw feature rows (row-major) into `out` in float64, exactly as sklearn's `transform`.
+    @inlinable
+    public func transform(rows: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        precondition(rows.count == out.count && rows.count % columns.count == 0, "window shape does not match the scalers")
+        columns.withUnsafeBufferPointer { cols in
+            let n = cols.count
+            var i = 0
+            while i < rows.count {
+                for c in 0..<n { out[i + c] = cols[c].transform(rows[i + c]) }
+                i += n
+            }
+        }
+    }
+
+    /// Inverse-transforms float32 model outputs with column `column`'s scaler, in place, as sklearn does.
+    @inlinable
+    public func inverseTransform(_ values: UnsafeMutableBufferPointer<Float>, column: Int) {
+        let c = columns[column]
+        for i in values.indices { values[i] = c.inverseTransform(values[i]) }
+    }
+}
