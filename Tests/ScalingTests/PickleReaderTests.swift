@@ -197,3 +197,18 @@ final class PickleReaderTests: XCTestCase {
         XCTAssertEqual(NumpyReconstruction.fortranToC(shape: [2, 2, 2]), [0, 4, 2, 6, 1, 5, 3, 7])
     }
 }
+
+/// The scalers.pkl shipped in the repository (written by tools/train.py) loads with the native reader.
+final class ShippedScalersTests: XCTestCase {
+    func testShippedScalersLoad() throws {
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+            dir.deleteLastPathComponent()
+        }
+        let path = dir.appendingPathComponent("scalers/scalers.pkl").path
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no shipped scalers/scalers.pkl") }
+        let set = try ScalerSet.load(path: path)
+        XCTAssertEqual(set.count, 5)
+        XCTAssertTrue(set.columns.allSatisfy { $0.dataMin < $0.dataMax && $0.scale > 0 })
+    }
+}
