@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import Exchange
+
+/// Binance USDⓈ-M futures behind the unified `Exchange` protocol, sending the same endpoints and
+/// parameters as CCXT's `binanceusdm` for each unified call.
+public actor BinanceUSDM: Exchange {
+    public static let exchangeId = "binanceusdm"
+    /// Binance's per-request kline cap; `fetchOHLCV` paginates past it.
+    public static let maxKlinesPerRequest = 1500
+
+    public nonisolated let id = BinanceUSDM.exchangeId
+    public nonisolated let has: Capabilities = BinanceUSDM.fullCapabilities
+    public let client: BinanceRESTClient
+    let time: TimeSource
+    var logger: Logger
+    var markets: [String: Market] = [:]
+    var marketsById: [String: Market] = [:]
+
+    public init(configuration: BinanceConfiguration, transport: HTTPTransport = CurlTransport(), time: TimeSource = .system) {
+        self.client = BinanceRESTClient(configuration: configuration, transport: transport, time: time)
+        self.time = time
+        self.logger = configuration.logger
+    }
+
+    public var configuration: BinanceConfiguration { client.configuration }
+
+    // MARK: public data
+
+    public func loadMarkets(reload: Bool) async throws -> [String: Market] {
+        if !markets.isEmpty && !reload { return markets }
+        let list = try await fetchMarkets()
+        markets = Dictionary(list.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
+        marketsById = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return markets
+    }
+
+    public func fetchMarkets() async throws -> [Market] {
+        let info = try JSON.object(try await client.call(.exchangeInfo, QueryString(), method: "fetchMarkets"), method: "fetchMarkets")
+        let limits = MarketParser.rateLimits(info)
+        await client.configureLimits(weightPerMinute: limits.weightPerMinute, ordersPer10s: limits.ordersPer10s,
+                                     ordersPerMinute: limits.ordersPerMinute)
+        return try MarketParser.markets(info)
+    }
+
+    public func fetchTime() async throws -> Int64 { try await client.syncTime() }
+
+    public func fetchOHLCV(symbol: String, timeframe: Timeframe, since: Int64?, limit: Int?) async throws -> [Candle] {
+        let m = try await resolve(symbol, method: "fetchOHLCV")
+        let total = max(limit ?? 500, 1)
+        var cursor = since
+        if cursor == nil && total > Self.maxKlinesPerRequest {
+            let now = try await client.syncTime()
+            cursor = (now / timeframe.milliseconds - Int64(total) + 1) * timeframe.milliseconds
+        }
+        var out: [Candle] = []
+        while out.count < total {
+            let n = min(Self.maxKlinesPerRequest, total - out.count)
+            var q = QueryString([("symbol", m.id), ("interval", timeframe.name)])
+            q.append("startTime", cursor.map(String.init))
+            q.append("limit", String(n))
+            let rows = WireParsers.candles(try JSON.array(try await client.call(.klines, q, method: "fetchOHLCV"), method: "fetchOHLCV"))
+            let fresh = rows.filter { c in out.last.map { c.timestamp > $0.timestamp } ?? true }
+            out.append(contentsOf: fresh.prefix(total - out.count))
+            guard rows.count == n, let last = fresh.last, cursor != nil else { break }
+            cursor = last.timestamp + timeframe.milliseconds
+        }
+        return out
+    }
+
+    public func fetchTicker(symbol: String) async throws -> Ticker {
+        let m = try await resolve(symbol, method: "fetchTicker")
+        let json = try await client.call(.ticker24hr, QueryString([("symbol", m.id)]), method: "fetchTicker")
+        return WireParsers.ticker(try JSON.object(json, method: "fetchTicker"), symbol: m.symbol)
+    }
+
+    // MARK: account
+
+    public func fetchBalance() async throws -> Balance {
+        WireParsers.balance(try JSON.object(try await client.call(.account, QueryString(), method: "fetchBalance"), method: "fetchBalance"))
+    }
+
+    public func fetchPositions(symbols: [String]?) async throws -> [Position] {
+        var q = QueryString()
+        var wanted: Set<String>?
+        if let symbols {
+            var ids: [String] = []
+            for s in symbols { ids.append(try await resolve(s, method: "fetchPositions").id) }
+            wanted = Set(ids)
+            if ids.count == 1 { q.append("symbol", ids[0]) }
+        } else {
+            _ = try await loadMarkets(reload: false)
+        }
+        let rows = try JSON.array(try await client.call(.positionRisk, q, method: "fetchPositions"), method: "fetchPositions")
+        return rows.compactMap { row in
+            guard let o = row as? [String: Any], let id = JSON.string(o, "symbol") else { return nil }
+            if let wanted, !wanted.contains(id) { return nil }
+            return WireParsers.position(o, symbol: marketsById[id]?.symbol ?? id)
+        }
+    }
+
+    public func setLeverage(_ leverage: Int, symbol: String) async throws {
+        let m = try await resolve(symbol, method: "setLeverage")
+        _ = try await client.call(.leverage, QueryString([("symbol", m.id), ("leverage", String(leverage))]), method: "setLeverage")
+    }
+
+    public func setMarginMode(_ mode: MarginMode, symbol: String) async throws {
+        let m = try await resolve(symbol, method: "setMarginMode")
+        let q = QueryString([("symbol", m.id), ("marginType", mode == .isolated ? "ISOLATED" : "CROSSED")])
+        do { _ = try await client.call(.marginType, q, method: "setMarginMode") }
+        catch let f as ExchangeFailure where f.code == -4046 {
+            // "No need to change margin type.": already in that mode, which is what was asked.
+        }
+    }
+
+    // MARK: helpers
+
+    /// The market for a unified symbol or exchange id, loading markets on first use.
+    func resolve(_ symbol: String, method: String) async throws -> Market {
+        _ = try await loadMarkets(reload: false)
+        if let m = markets[symbol] ?? marketsById[symbol] { return m }
+        throw ExchangeFailure(.badSymbol, exchange: id, message: "unknown symbol '\(symbol)'", method: method)
+    }
+
+    func symbol(forId id: String?) -> String { id.flatMap { marketsById[$0]?.symbol } ?? id ?? "" }
+
+    /// Params not consumed by the unified arguments are passed through, as CCXT does.
+    static func extra(_ params: Params, excluding: Set<String>) -> [(String, String)] {
+        params.keys.sorted().compactMap { k in
+            guard !excluding.contains(k), let v = params[k]?.stringValue else { return nil }
+            return (k, v)
+        }
+    }
+
+    /// CCXT routes conditional orders with `params.trigger` / `stop` / `conditional`.
+    static func isTrigger(_ params: Params) -> Bool {
+        ["trigger", "stop", "conditional", "algo"].contains { params[$0]?.boolValue == true }
+    }
+}

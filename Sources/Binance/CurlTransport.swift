@@ -1,0 +1,129 @@
+import Foundation
+import CCurl
+
+/// HTTP over libcurl: one easy handle per transport (so keep-alive connections are reused),
+/// connect + total timeouts, TLS peer and host verification on, proxies from the usual environment
+/// variables (libcurl's default), no redirects. Requests run one at a time on a private queue.
+public final class CurlTransport: HTTPTransport, @unchecked Sendable {
+    public let connectTimeoutMs: Int
+    public let totalTimeoutMs: Int
+    private let queue = DispatchQueue(label: "binance.curl")
+    private var handle: UnsafeMutableRawPointer?
+
+    private static let globalInit: Bool = { ccurl_global_init_default() == CURLE_OK }()
+
+    public init(connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 10_000) {
+        _ = CurlTransport.globalInit
+        self.connectTimeoutMs = connectTimeoutMs
+        self.totalTimeoutMs = totalTimeoutMs
+        self.handle = curl_easy_init()
+    }
+
+    deinit { if let handle { curl_easy_cleanup(handle) } }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<HTTPResponse, Error>) in
+            queue.async {
+                cont.resume(with: Result { try self.perform(request) })
+            }
+        }
+    }
+
+    /// Collects body bytes and header lines from libcurl's callbacks.
+    private final class Sink {
+        var body = Data()
+        var headers: [String: String] = [:]
+    }
+
+    private func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard let h = handle else {
+            throw TransportFailure(kind: .other, mayHaveBeenSent: false, message: "curl_easy_init failed")
+        }
+        curl_easy_reset(h)  // keeps the connection cache, clears options
+        let sink = Sink()
+        let sinkPtr = Unmanaged.passUnretained(sink).toOpaque()
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(list) }
+
+        _ = ccurl_setopt_string(h, CURLOPT_URL, request.url)
+        _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMs)
+        _ = ccurl_setopt_long(h, CURLOPT_TIMEOUT_MS, totalTimeoutMs)
+        _ = ccurl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = ccurl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
+        _ = ccurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
+        _ = ccurl_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
+        // Loopback never goes through a proxy, whatever http_proxy says (tests must stay on 127.0.0.1).
+        let envNoProxy = ProcessInfo.processInfo.environment["no_proxy"] ?? ProcessInfo.processInfo.environment["NO_PROXY"]
+        let noProxy = ["127.0.0.1", "localhost", "::1"] + (envNoProxy.map { [$0] } ?? [])
+        _ = ccurl_setopt_string(h, CURLOPT_NOPROXY, noProxy.joined(separator: ","))
+
+        switch request.method {
+        case "GET": _ = ccurl_setopt_long(h, CURLOPT_HTTPGET, 1)
+        case "POST":
+            _ = ccurl_setopt_long(h, CURLOPT_POST, 1)
+        default: _ = ccurl_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if request.method != "GET" {
+            let body = request.body ?? Data()
+            _ = ccurl_setopt_long(h, CURLOPT_POSTFIELDSIZE, body.count)
+            // COPYPOSTFIELDS copies, so the buffer need not outlive this call.
+            var bytes = [UInt8](body)
+            bytes.append(0)
+            bytes.withUnsafeMutableBytes { raw in
+                _ = ccurl_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, raw.baseAddress)
+            }
+        }
+        for (name, value) in request.headers { list = curl_slist_append(list, "\(name): \(value)") }
+        list = curl_slist_append(list, "Expect:")
+        _ = ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, list)
+
+        let onBody: ccurl_write_callback = { ptr, size, count, user in
+            guard let ptr, let user else { return 0 }
+            let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+            sink.body.append(UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: size * count)
+            return size * count
+        }
+        let onHeader: ccurl_write_callback = { ptr, size, count, user in
+            guard let ptr, let user else { return 0 }
+            let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+            let data = Data(bytes: ptr, count: size * count)
+            let line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.hasPrefix("HTTP/") { sink.headers = [:] }  // a new response (after 100-continue)
+            else if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                sink.headers[name] = value
+            }
+            return size * count
+        }
+        _ = ccurl_setopt_write_function(h, CURLOPT_WRITEFUNCTION, onBody)
+        _ = ccurl_setopt_pointer(h, CURLOPT_WRITEDATA, sinkPtr)
+        _ = ccurl_setopt_write_function(h, CURLOPT_HEADERFUNCTION, onHeader)
+        _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, sinkPtr)
+
+        let code = curl_easy_perform(h)
+        if code != CURLE_OK {
+            var sent: Int = 0
+            _ = ccurl_getinfo_long(h, CURLINFO_REQUEST_SIZE, &sent)
+            let message = String(cString: curl_easy_strerror(code))
+            let kind: TransportFailure.Kind
+            switch code {
+            case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: kind = .connectFailed
+            case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE: kind = .connectionLost
+            default: kind = .other
+            }
+            throw TransportFailure(kind: kind, mayHaveBeenSent: kind != .connectFailed && sent > 0,
+                                   message: "\(message) (\(request.method) \(CurlTransport.hostAndPath(request.url)))")
+        }
+        var status: Int = 0
+        _ = ccurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// URL without the query (which carries the signature) for error messages.
+    static func hostAndPath(_ url: String) -> String {
+        String(url.split(separator: "?", maxSplits: 1).first ?? "")
+    }
+}

@@ -1,1 +1,0 @@
-// Module Binance: see ../../shared design; files land here per issue.

@@ -1,0 +1,109 @@
+import Foundation
+import Exchange
+
+/// Client order ids: every order carries one, so an order whose answer was lost can be found again.
+public enum ClientOrderId {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+    static let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:/_-")
+
+    /// `prefix` + random characters, 36 characters at most (Binance's limit).
+    public static func generate(prefix: String) -> String {
+        var rng = SystemRandomNumberGenerator()
+        let n = max(8, min(22, 36 - prefix.count))
+        return String(prefix.prefix(36 - n)) + String((0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+    }
+
+    /// Binance: ^[.A-Z:/a-z0-9_-]{1,36}$
+    public static func isValid(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 36 && id.allSatisfy { allowed.contains($0) }
+    }
+}
+
+extension BinanceUSDM {
+    /// Param keys consumed by `createOrder` (the rest go to Binance unchanged).
+    static let createOrderKeys: Set<String> = ["clientOrderId", "newClientOrderId", "stopPrice", "triggerPrice",
+                                               "trigger", "stop", "conditional", "algo", "type"]
+
+    /// Places an order without ever doubling it: the request carries a client order id; when the
+    /// answer is lost (timeout, dropped connection, 5xx, Binance's 503 "Unknown error") the order is
+    /// looked up by that id, and re-sent only if Binance says it does not exist.
+    public func createOrder(symbol: String, type: OrderType, side: OrderSide, amount: Decimal, price: Decimal?,
+                            params: Params) async throws -> Order {
+        let m = try await resolve(symbol, method: "createOrder")
+        let request = try orderRequest(market: m, type: type, side: side, amount: amount, price: price, params: params)
+        let endpoint: Endpoint = request.conditional ? .newAlgoOrder : .newOrder
+        var resends = 0
+        while true {
+            do {
+                let o = try JSON.object(try await client.call(endpoint, request.query, method: "createOrder"), method: "createOrder")
+                return request.conditional ? WireParsers.algoOrder(o, symbol: m.symbol) : WireParsers.order(o, symbol: m.symbol)
+            } catch let failure as ExchangeFailure where BinanceErrorTable.executionUnknown(failure) {
+                logger.warning("createOrder \(request.clientId): \(failure.kind.name) — execution unknown, looking the order up by client id")
+                do {
+                    let found = try await lookUp(clientId: request.clientId, market: m, conditional: request.conditional)
+                    logger.notice("createOrder \(request.clientId): order exists on the exchange (id \(found.id)); not re-sending")
+                    return found
+                } catch let lookup as ExchangeFailure where lookup.kind == .orderNotFound {
+                    guard resends < configuration.maxOrderResends else { throw failure }
+                    resends += 1
+                    logger.notice("createOrder \(request.clientId): exchange says it does not exist; re-sending (\(resends))")
+                } catch {
+                    var f = failure
+                    f.message = "order status UNKNOWN after '\(failure.message)'; looking up clientOrderId \(request.clientId) also failed (\(error)); check fetchOrder with params clientOrderId before placing it again"
+                    throw f
+                }
+            }
+        }
+    }
+
+    func lookUp(clientId: String, market: Market, conditional: Bool) async throws -> Order {
+        var params: Params = ["clientOrderId": .string(clientId)]
+        if conditional { params["trigger"] = true }
+        return try await fetchOrder(id: nil, symbol: market.symbol, params: params)
+    }
+
+    struct OrderRequest { var query: QueryString; var clientId: String; var conditional: Bool }
+
+    /// The request CCXT's `create_order_request` builds for a linear swap, in its parameter order.
+    func orderRequest(market m: Market, type: OrderType, side: OrderSide, amount: Decimal, price: Decimal?,
+                      params: Params) throws -> OrderRequest {
+        let trigger = params["triggerPrice"]?.decimalValue ?? params["stopPrice"]?.decimalValue
+        var wireType = type
+        if trigger != nil && type == .market { wireType = .stopMarket }
+        if trigger != nil && type == .limit { wireType = .stop }
+        let conditional = wireType.isConditional
+        let clientId = params["clientOrderId"]?.stringValue ?? params["newClientOrderId"]?.stringValue
+            ?? ClientOrderId.generate(prefix: configuration.clientOrderIdPrefix)
+        guard ClientOrderId.isValid(clientId) else {
+            throw ExchangeFailure(.badRequest, exchange: id, message: "clientOrderId '\(clientId)' must match [.A-Z:/a-z0-9_-]{1,36}", method: "createOrder")
+        }
+        var q = QueryString([("symbol", m.id), ("side", side == .buy ? "BUY" : "SELL")])
+        q.append(conditional ? "clientAlgoId" : "newClientOrderId", clientId)
+        q.append("newOrderRespType", "RESULT")
+        q.append("type", wireType.rawValue.uppercased())
+        let closePosition = params["closePosition"]?.boolValue == true
+        if !closePosition {
+            let qty = m.amountToPrecision(amount)
+            guard qty > 0 else {
+                throw ExchangeFailure(.invalidOrder, exchange: id, message: "amount \(Precision.format(amount)) is below the step \(Precision.format(m.precision.amount)) of \(m.symbol)", method: "createOrder")
+            }
+            q.append("quantity", Precision.format(qty))
+        }
+        if [.limit, .stop, .takeProfit].contains(wireType) {
+            guard let price else {
+                throw ExchangeFailure(.invalidOrder, exchange: id, message: "a \(wireType.rawValue) order needs a price", method: "createOrder")
+            }
+            q.append("price", m.priceToPrecisionString(price))
+        }
+        if conditional && wireType != .trailingStopMarket {
+            guard let trigger else {
+                throw ExchangeFailure(.invalidOrder, exchange: id, message: "a \(wireType.rawValue) order needs params.triggerPrice (or stopPrice)", method: "createOrder")
+            }
+            q.append("triggerPrice", m.priceToPrecisionString(trigger))
+        }
+        if wireType == .limit && params["timeInForce"] == nil { q.append("timeInForce", "GTC") }
+        q.items += Self.extra(params, excluding: Self.createOrderKeys)
+        if conditional { q.append("algoType", "CONDITIONAL") }
+        return OrderRequest(query: q, clientId: clientId, conditional: conditional)
+    }
+}
