@@ -155,7 +155,9 @@ extension SimulatedExchange {
 
     public func fetchOpenOrders(symbol: String?, params: Params) async throws -> [Order] {
         if let symbol { try checkSymbol(symbol, "fetchOpenOrders") }
-        return lock.withLock { openOrderIDs.compactMap { orders[$0] } }
+        // Binance keeps conditional (algo) orders in their own list, asked for with `trigger: true`.
+        let conditional = params["trigger"]?.boolValue ?? false
+        return lock.withLock { openOrderIDs.compactMap { orders[$0] }.filter { $0.type.isConditional == conditional } }
     }
 
     public func cancelOrder(id: String?, symbol: String, params: Params) async throws -> Order {
