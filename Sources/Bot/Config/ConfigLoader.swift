@@ -75,7 +75,7 @@ public struct ConfigLoader {
 
         for key in ConfigKey.all {
             if let value = environment[key.name] {
-                raw[key.name] = RawValue(text: value, origin: "environment variable \(key.name)", baseDirectory: cwd)
+                raw[key.name] = RawValue(text: value, origin: "environment", baseDirectory: cwd)
             }
         }
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {

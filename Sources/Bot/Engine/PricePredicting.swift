@@ -7,3 +7,4 @@ public protocol PricePredicting: AnyObject, Sendable {
     func predict(_ candles: [Candle]) throws -> Double
 }
 
+extension Predictor: PricePredicting {}

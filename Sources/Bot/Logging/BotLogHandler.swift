@@ -41,7 +41,7 @@ public struct BotLogHandler: LogHandler {
         case .json:
             var fields: [String: Any] = ["time": time, "level": level.rawValue, "message": message.description]
             for (key, value) in merged { fields[key] = BotLogHandler.plain(value) }
-            if let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]),
+            if let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]),
                let encoded = String(data: data, encoding: .utf8) {
                 text = encoded
             } else {

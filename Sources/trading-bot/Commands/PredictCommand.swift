@@ -1,7 +1,84 @@
 import ArgumentParser
+import Bot
+import Exchange
+import Foundation
 
-// Placeholder: owned by the work on issue 4; replaced when that lands.
+/// `trading-bot predict`: one prediction from the latest closed candles (public endpoints, no keys) or from a file.
 struct PredictCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "predict", abstract: "(not built yet: issue 4)")
-    func run() async throws { throw ValidationError("'predict' is not built yet (issue 4)") }
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict the next price from the last closed candles and show what the strategy would do when flat.",
+        discussion: """
+        Reads config.yaml (or --config), MODEL_PATH, SCALERS_PATH, WINDOW_SIZE, TARGET_COLUMN and THRESHOLD.
+        With --candles FILE.csv the last window of the file is used and no network call is made.
+        --json prints one object: symbol, interval, candle_time (ISO 8601 open time of the last closed candle), close,
+        predicted, change (fraction, e.g. 0.012 = +1.2 %), signal (long | short | none), threshold, source.
+        """)
+
+    @Option(name: .long, help: "Configuration file (default: ./config.yaml).") var config: String?
+    @Option(name: .long, help: "Keras model (.keras or .h5); overrides MODEL_PATH.") var model: String?
+    @Option(name: .long, help: "Scalers (.pkl or .json); overrides SCALERS_PATH.") var scalers: String?
+    @Option(name: .long, help: "Predict from the last window of this candle CSV instead of the exchange.") var candles: String?
+    @Flag(name: .long, help: "Print one JSON object.") var json = false
+
+    func run() async throws {
+        var overrides: [String: String] = [:]
+        if let model { overrides["MODEL_PATH"] = model }
+        if let scalers { overrides["SCALERS_PATH"] = scalers }
+        let config = try BotCommandSupport.loadConfig(path: self.config, overrides: overrides, requireCredentials: false)
+        let predictor = try BotCommandSupport.loadPredictor(config: config)
+
+        let window: [Candle]
+        let source: String
+        if let candles {
+            do {
+                let all = try CandleFile.read(path: candles)
+                window = Array(all.suffix(config.windowSize))
+            } catch {
+                BotCommandSupport.printError("trading-bot predict: \(error)")
+                throw ExitCode(1)
+            }
+            source = candles
+        } else {
+            do {
+                let exchange = try BotCommandSupport.marketDataExchange(config: config)
+                let now = try await exchange.fetchTime()
+                let fetcher = Fetcher(exchange: exchange, symbol: config.symbol, timeframe: try Timeframe(config.interval),
+                                      windowSize: config.windowSize)
+                window = try await fetcher.closedCandles(now: now)
+            } catch {
+                BotCommandSupport.printError("trading-bot predict: \(error)")
+                throw ExitCode(1)
+            }
+            source = "exchange"
+        }
+        guard window.count == config.windowSize, let last = window.last else {
+            BotCommandSupport.printError("trading-bot predict: need \(config.windowSize) closed candles, got \(window.count)")
+            throw ExitCode(1)
+        }
+        let predicted: Double
+        do { predicted = try predictor.predict(window) } catch {
+            BotCommandSupport.printError("trading-bot predict: \(error)")
+            throw ExitCode(1)
+        }
+        let strategy = ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss)
+        let close = Decimal(string: "\(last.close)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(last.close)
+        let change = StrategyInput(currentPrice: close, predictedPrice: predicted, position: nil).change
+        let signal = strategy.signal(change: change)
+        if json {
+            let object: [String: Any] = [
+                "symbol": config.symbol, "interval": config.interval, "candle_time": UTCTime.iso(last.timestamp),
+                "close": last.close, "predicted": predicted, "change": change, "signal": signal?.rawValue ?? "none",
+                "threshold": config.threshold, "target_column": config.targetColumn, "source": source,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("\(config.symbol) \(config.interval)  last closed candle \(UTCTime.iso(last.timestamp))  (\(source))")
+            print("last close  \(close)")
+            print("predicted   \(String(format: "%.2f", predicted))  (\(String(format: "%+.2f", change * 100)) %, target \(config.targetColumn))")
+            let rule = "|change| \(abs(change) > config.threshold ? ">" : "≤") threshold \(String(format: "%.2f", config.threshold * 100)) %"
+            print("when flat   \(signal.map { "open \($0.rawValue)" } ?? "no trade")  (\(rule))")
+        }
+    }
 }

@@ -1,7 +1,110 @@
 import ArgumentParser
+import Bot
+import Dispatch
+import Exchange
+import Foundation
+import Logging
 
-// Placeholder: owned by the work on issue 4; replaced when that lands.
+/// `trading-bot run`: the candle loop (or one cycle with --once) in dry-run, testnet/demo or live mode.
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "(not built yet: issue 4)")
-    func run() async throws { throw ValidationError("'run' is not built yet (issue 4)") }
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Trade on every candle close: fetch, predict, decide, order, journal.",
+        discussion: """
+        MODE dry-run (default) simulates orders locally at the candle price with Binance's fees and needs no keys;
+        testnet/demo trade on Binance's paper venues; live trades real money and also needs --confirm-live.
+        Wakes about one second after each candle closes by the exchange's clock. SIGINT/SIGTERM stop it between steps.
+        """)
+
+    @Option(name: .long, help: "Configuration file (default: ./config.yaml).") var config: String?
+    @Flag(name: .long, help: "Run one cycle and exit (for cron, systemd timers, Lambda-style schedulers).") var once = false
+    @Flag(name: .customLong("confirm-live"), help: "Required, with MODE=live, to trade real money.") var confirmLive = false
+    @Option(name: .customLong("log-format"), help: "text (default) or json.") var logFormat: BotLogHandler.Format = .text
+    @Option(name: .customLong("max-cycles"), help: ArgumentHelp("Stop after this many cycles.", visibility: .hidden)) var maxCycles: Int?
+    @Option(name: .customLong("max-nap-ms"), help: ArgumentHelp("Longest sleep before re-reading the exchange clock.", visibility: .hidden))
+    var maxNapMilliseconds: Int64 = 15_000
+    @Option(name: .customLong("clock-resync-ms"), help: ArgumentHelp("How often to re-measure the exchange clock.", visibility: .hidden))
+    var clockResyncMilliseconds: Int64 = 60_000
+
+    func run() async throws {
+        let config = try BotCommandSupport.loadConfig(path: self.config, overrides: [:], requireCredentials: true)
+        if config.mode == .live && !confirmLive {
+            BotCommandSupport.printError("trading-bot run: MODE is live; add --confirm-live to trade real money (nothing was sent)")
+            throw ExitCode(2)
+        }
+        let predictor = try BotCommandSupport.loadPredictor(config: config)
+        BotLogHandler.bootstrap(format: logFormat)
+        let logger = Logger(label: "trading-bot.run")
+
+        let journal: Journal
+        do { journal = try Journal(path: config.journalPath) } catch {
+            BotCommandSupport.printError("trading-bot run: \(error)")
+            throw ExitCode(2)
+        }
+        let timeframe = try Timeframe(config.interval)
+        let exchange: any Exchange
+        let clock: ExchangeClock
+        do {
+            if config.mode == .dryRun {
+                let market = try BotCommandSupport.marketDataExchange(config: config)
+                let marketClock = ExchangeClock(exchange: market, resyncEveryMilliseconds: clockResyncMilliseconds)
+                exchange = try PaperExchange(market: market, journal: journal, symbol: config.symbol, timeframe: timeframe,
+                                             startingBalance: config.dryRunBalance, now: { try await marketClock.now() })
+                clock = marketClock
+            } else {
+                exchange = try BotCommandSupport.tradingExchange(config: config)
+                clock = ExchangeClock(exchange: exchange, resyncEveryMilliseconds: clockResyncMilliseconds)
+            }
+        } catch {
+            BotCommandSupport.printError("trading-bot run: \(error)")
+            throw ExitCode(2)
+        }
+
+        let banner = config.mode == .live
+            ? "LIVE TRADING with real money — account key \(Self.mask(config.apiKey)) — \(config.symbol) \(config.interval) leverage \(config.leverage)x"
+            : "\(config.mode.rawValue) — \(config.symbol) \(config.interval) leverage \(config.leverage)x \(config.marginType) \(config.orderType) orders"
+        logger.info("\(banner); journal \(config.journalPath)", metadata: ["mode": .string(config.mode.rawValue), "symbol": .string(config.symbol)])
+
+        let trader = Trader(settings: try Trader.Settings(config: config), exchange: exchange, journal: journal, predictor: predictor,
+                            strategy: ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss),
+                            orderer: Orderer(config: config))
+        do {
+            let now = try await clock.now()
+            for note in try await trader.reconcile(now: now) { logger.info("reconcile: \(note)", metadata: ["event": "reconcile"]) }
+        } catch {
+            logger.error("reconcile failed: \(error); continuing, orders stay guarded by the journal", metadata: ["event": "reconcile"])
+        }
+
+        let loop = CandleLoop(trader: trader, clock: clock)
+        loop.maxNapMilliseconds = max(1, maxNapMilliseconds)
+        loop.onCycle = { report in
+            let level: Logger.Level = report.status == .failed ? .error : .info
+            logger.log(level: level, "\(report.line)", metadata: report.metadata)
+        }
+        let signals = Self.installSignalHandlers { signal in
+            logger.info("received \(signal); stopping after the current step", metadata: ["event": "signal"])
+            loop.stop()
+        }
+        let cycles = await loop.run(maxCycles: once ? 1 : maxCycles)
+        signals.forEach { $0.cancel() }
+        logger.info("stopped after \(cycles) cycle\(cycles == 1 ? "" : "s")", metadata: ["event": "stop"])
+    }
+
+    static func mask(_ key: String?) -> String {
+        guard let key, key.count > 8 else { return "****" }
+        return String(key.prefix(4)) + "…" + String(key.suffix(4))
+    }
+
+    /// SIGINT/SIGTERM ask the loop to stop between steps instead of killing it mid-order.
+    static func installSignalHandlers(_ handler: @escaping @Sendable (String) -> Void) -> [DispatchSourceSignal] {
+        [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(name) }
+            source.resume()
+            return source
+        }
+    }
 }
+
+extension BotLogHandler.Format: ExpressibleByArgument {}
