@@ -48,24 +48,47 @@ public actor BinanceUSDM: Exchange {
     public func fetchOHLCV(symbol: String, timeframe: Timeframe, since: Int64?, limit: Int?) async throws -> [Candle] {
         let m = try await resolve(symbol, method: "fetchOHLCV")
         let total = max(limit ?? 500, 1)
+        return since == nil ? try await klinesBackward(m, timeframe, total) : try await klinesForward(m, timeframe, since, total)
+    }
+
+    /// From `since` forward, `startTime` advancing past the last candle received.
+    func klinesForward(_ m: Market, _ timeframe: Timeframe, _ since: Int64?, _ total: Int) async throws -> [Candle] {
         var cursor = since
-        if cursor == nil && total > Self.maxKlinesPerRequest {
-            let now = try await client.syncTime()
-            cursor = (now / timeframe.milliseconds - Int64(total) + 1) * timeframe.milliseconds
-        }
         var out: [Candle] = []
         while out.count < total {
             let n = min(Self.maxKlinesPerRequest, total - out.count)
             var q = QueryString([("symbol", m.id), ("interval", timeframe.name)])
             q.append("startTime", cursor.map(String.init))
             q.append("limit", String(n))
-            let rows = WireParsers.candles(try JSON.array(try await client.call(.klines, q, method: "fetchOHLCV"), method: "fetchOHLCV"))
+            let rows = try await klines(q)
             let fresh = rows.filter { c in out.last.map { c.timestamp > $0.timestamp } ?? true }
             out.append(contentsOf: fresh.prefix(total - out.count))
-            guard rows.count == n, let last = fresh.last, cursor != nil else { break }
+            guard rows.count == n, let last = fresh.last else { break }
             cursor = last.timestamp + timeframe.milliseconds
         }
         return out
+    }
+
+    /// The newest `total` candles: latest page first, then `endTime` stepping back before the oldest received.
+    func klinesBackward(_ m: Market, _ timeframe: Timeframe, _ total: Int) async throws -> [Candle] {
+        var out: [Candle] = []
+        var end: Int64?
+        while out.count < total {
+            let n = min(Self.maxKlinesPerRequest, total - out.count)
+            var q = QueryString([("symbol", m.id), ("interval", timeframe.name)])
+            q.append("endTime", end.map(String.init))
+            q.append("limit", String(n))
+            let rows = try await klines(q)
+            let older = rows.filter { c in out.first.map { c.timestamp < $0.timestamp } ?? true }
+            out.insert(contentsOf: older.suffix(total - out.count), at: 0)
+            guard rows.count == n, let first = older.first else { break }
+            end = first.timestamp - 1
+        }
+        return out
+    }
+
+    func klines(_ q: QueryString) async throws -> [Candle] {
+        WireParsers.candles(try JSON.array(try await client.call(.klines, q, method: "fetchOHLCV"), method: "fetchOHLCV"))
     }
 
     public func fetchTicker(symbol: String) async throws -> Ticker {

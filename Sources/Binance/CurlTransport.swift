@@ -52,6 +52,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         _ = ccurl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
         _ = ccurl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
         _ = ccurl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
+        // libcurl re-sends a request by itself when a reused keep-alive connection turns out dead and
+        // nothing came back; for an order that would place it twice. A fresh connection disables that.
+        if !request.idempotent { _ = ccurl_setopt_long(h, CURLOPT_FRESH_CONNECT, 1) }
         _ = ccurl_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
         // Loopback never goes through a proxy, whatever http_proxy says (tests must stay on 127.0.0.1).
         let envNoProxy = ProcessInfo.processInfo.environment["no_proxy"] ?? ProcessInfo.processInfo.environment["NO_PROXY"]

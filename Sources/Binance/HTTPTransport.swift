@@ -6,8 +6,11 @@ public struct HTTPRequest: Sendable {
     public var url: String
     public var headers: [(String, String)]
     public var body: Data?
-    public init(method: String, url: String, headers: [(String, String)] = [], body: Data? = nil) {
-        self.method = method; self.url = url; self.headers = headers; self.body = body
+    /// False for requests that must reach the server at most once (orders): the transport must not
+    /// repeat them on its own (libcurl silently re-sends on a reused connection that died).
+    public var idempotent: Bool
+    public init(method: String, url: String, headers: [(String, String)] = [], body: Data? = nil, idempotent: Bool = true) {
+        self.method = method; self.url = url; self.headers = headers; self.body = body; self.idempotent = idempotent
     }
 }
 

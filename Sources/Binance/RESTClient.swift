@@ -108,11 +108,11 @@ public actor BinanceRESTClient {
         if endpoint.method == "POST" {
             headers.append(("Content-Type", "application/x-www-form-urlencoded"))
             request = HTTPRequest(method: "POST", url: configuration.baseURL + endpoint.path, headers: headers,
-                                  body: Data(encoded.utf8))
+                                  body: Data(encoded.utf8), idempotent: endpoint.idempotent)
         } else {
             request = HTTPRequest(method: endpoint.method,
                                   url: configuration.baseURL + endpoint.path + (encoded.isEmpty ? "" : "?" + encoded),
-                                  headers: headers)
+                                  headers: headers, idempotent: endpoint.idempotent)
         }
         limiter.willSend(weight: weight, order: endpoint.placesOrder, now: time.now())
         emit("-> \(endpoint.method) \(configuration.baseURL)\(endpoint.path)\(encoded.isEmpty ? "" : (endpoint.method == "POST" ? " body " : "?") + encoded)"

@@ -62,6 +62,8 @@ final class ClientUnitTests: XCTestCase {
         let req = try XCTUnwrap(transport.requests.last)
         XCTAssertEqual(req.method, "POST")
         XCTAssertEqual(req.path, "/fapi/v1/order")
+        XCTAssertFalse(req.idempotent, "orders must never be repeated by the transport itself")
+        XCTAssertTrue(transport.requests.first { $0.path == "/fapi/v1/exchangeInfo" }?.idempotent ?? false)
         XCTAssertTrue(req.bodyText.hasPrefix("symbol=BTCUSDT&side=BUY&newClientOrderId=my-id-1&newOrderRespType=RESULT&type=LIMIT&quantity=0.3&price=60000.1&timeInForce=GTC&reduceOnly=true&recvWindow=5000&timestamp="), req.bodyText)
         XCTAssertTrue(req.bodyText.contains("&signature="))
         XCTAssertTrue(req.headers.contains { $0.0 == "X-MBX-APIKEY" && $0.1 == "key" })
