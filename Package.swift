@@ -43,7 +43,7 @@ let package = Package(
             "Exchange", "Keras", "Scaling", "CSQLite", "Yams",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Backtest", dependencies: ["Bot", "Exchange"]),
+        .target(name: "Backtest", dependencies: ["Bot", "Exchange", "Scaling"]),
         .target(name: "BinanceTestServer", dependencies: [
             "Exchange",
             .product(name: "Crypto", package: "swift-crypto"),
