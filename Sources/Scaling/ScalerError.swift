@@ -25,14 +25,16 @@ public struct ScalerError: Error, Equatable, Sendable, CustomStringConvertible {
         self.kind = kind
     }
 
-    public var description: String {
+    public var description: String { OneLine.escaped(message) }
+
+    private var message: String {
         switch kind {
         case .missingFile:
             return "\(file): no such file; pass the scalers.pkl written by the training script or its JSON export"
         case .isDirectory:
             return "\(file): is a directory, not a scaler file; pass the .pkl or .json file inside it"
         case let .unreadable(why):
-            return "\(file): cannot be read (\(why)); check its permissions"
+            return "\(file): cannot be read (\(OneLine.quote(why, limit: 200))); check its permissions"
         case .emptyFile:
             return "\(file): the file is empty; re-save the scalers"
         case let .unknownFormat(what):
@@ -40,11 +42,11 @@ public struct ScalerError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .pickle(error):
             return error.description
         case let .notScalers(what):
-            return "\(file): \(what); expected a dict {0: MinMaxScaler, ...}, a list of MinMaxScaler, or one MinMaxScaler"
+            return "\(file): \(OneLine.quote(what, limit: 200)); expected a dict {0: MinMaxScaler, ...}, a list of MinMaxScaler, or one MinMaxScaler"
         case let .badField(field, problem):
             return "\(file): scaler field '\(field)' \(problem); re-fit and re-save the scalers"
         case let .invalidJSON(what):
-            return "\(file): invalid scaler JSON: \(what); re-export it with `trading-bot scalers export`"
+            return "\(file): invalid scaler JSON: \(OneLine.quote(what, limit: 200)); re-export it with `trading-bot scalers export`"
         }
     }
 }

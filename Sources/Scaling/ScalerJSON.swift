@@ -101,9 +101,13 @@ extension ScalerSet {
             guard [c.data_min, c.data_max, c.data_range, c.scale, c.min].allSatisfy({ $0.isFinite }), c.scale != 0 else {
                 throw bad("column \(i): numbers must be finite and scale non-zero")
             }
-            result.append(ColumnScaler(featureMin: c.feature_range[0], featureMax: c.feature_range[1], clip: c.clip,
+            let column = ColumnScaler(featureMin: c.feature_range[0], featureMax: c.feature_range[1], clip: c.clip,
                                        dataMin: c.data_min, dataMax: c.data_max, dataRange: c.data_range,
-                                       scale: c.scale, min: c.min, samplesSeen: c.n_samples_seen, featureName: c.feature_name))
+                                       scale: c.scale, min: c.min, samplesSeen: c.n_samples_seen, featureName: c.feature_name)
+            guard ScalerConsistency.holds(column) else {
+                throw bad("column \(i): scale, min and data_range do not follow from data_min, data_max and feature_range as scikit-learn computes them (edited by hand?)")
+            }
+            result.append(column)
         }
         self.init(columns: result)
     }

@@ -45,7 +45,7 @@ enum ScalerPickleDecoding {
     }
 
     static func describe(_ key: PickleValue) -> String {
-        if case let .string(s) = key { return "'\(s)'" }
+        if case let .string(s) = key { return "'\(OneLine.quote(s, limit: 60))'" }
         return "of type \(key.kindName)"
     }
 
@@ -144,7 +144,12 @@ enum ScalerPickleDecoding {
         var version: String?
         if case let .string(s)? = state["_sklearn_version"] { version = s }
 
-        return MinMaxScaler(featureRange: range, clip: clip, dataMin: dataMin, dataMax: dataMax, dataRange: dataRange,
-                            scale: scale, min: min, samplesSeen: samples, featureNames: names, sklearnVersion: version)
+        let scaler = MinMaxScaler(featureRange: range, clip: clip, dataMin: dataMin, dataMax: dataMax, dataRange: dataRange,
+                                  scale: scale, min: min, samplesSeen: samples, featureNames: names, sklearnVersion: version)
+        for (i, column) in scaler.columns.enumerated() where !ScalerConsistency.holds(column) {
+            throw bad(n == 1 ? "scale_" : "scale_[\(i)]",
+                      "or min_ / data_range_ does not follow from data_min_, data_max_ and feature_range as scikit-learn computes them (corrupt or edited file)")
+        }
+        return scaler
     }
 }

@@ -125,6 +125,19 @@ final class PickleReaderTests: XCTestCase {
         }
     }
 
+    /// Found by the fuzzer: STACK_GLOBAL names may hold newlines; the description must stay one line.
+    func testHostileNamesStayOnOneLine() {
+        let module = "os\nsystem" + String(repeating: "x", count: 5000)
+        let p: [UInt8] = [0x80, 4, 0x8D] + withUnsafeBytes(of: UInt64(module.utf8.count).littleEndian, Array.init)
+            + Array(module.utf8) + [0x8C, 5] + Array("ev\ril".utf8) + [0x93, 0x2E]
+        let e = pickleError { try PickleReader.read(p, file: "bad\nname.pkl") }
+        XCTAssertEqual(e?.kind, .forbiddenGlobal(module: module, name: "ev\ril"))
+        let text = e?.description ?? ""
+        XCTAssertFalse(text.contains("\n") || text.contains("\r"), text)
+        XCTAssertTrue(text.contains("os\\nsystem") && text.contains("ev\\ril") && text.contains("bad\\nname.pkl"), text)
+        XCTAssertLessThan(text.count, 600)
+    }
+
     func testWhitelistedGlobalInWrongRoleIsRefused() {
         // GLOBAL numpy ndarray, EMPTY_TUPLE, REDUCE -> would call ndarray(): refused.
         let p: [UInt8] = [0x80, 2, 0x63] + Array("numpy\nndarray\n".utf8) + [0x29, 0x52, 0x2E]

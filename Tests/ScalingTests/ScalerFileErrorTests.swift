@@ -115,4 +115,17 @@ final class ScalerFileErrorTests: XCTestCase {
         let multi = try PickleReader.read(try Fixtures.bytes("scaler_multi_p5.pkl"), file: "m")
         check(.list([multi]), .notScalers("item 0 was fitted on 5 features but a per-column scaler needs exactly 1"))
     }
+
+    /// A single flipped bit in a stored float (here the low bit of scale_[0]) is caught, not used.
+    func testCorruptedNumberIsRefused() throws {
+        var bytes = try Fixtures.bytes("scalers_p4.pkl")
+        let set = try ScalerSet(pickle: bytes, file: "ok")
+        let pattern = withUnsafeBytes(of: set[0].scale.bitPattern.littleEndian, Array.init)
+        guard let at = (0...(bytes.count - 8)).first(where: { Array(bytes[$0..<$0 + 8]) == pattern }) else {
+            return XCTFail("scale_[0] bytes not found")
+        }
+        bytes[at] ^= 1
+        XCTAssertEqual(scalerError { try ScalerSet(pickle: bytes, file: "flip.pkl") }?.kind,
+                       .badField(field: "entry 0.scale_", problem: "or min_ / data_range_ does not follow from data_min_, data_max_ and feature_range as scikit-learn computes them (corrupt or edited file)"))
+    }
 }

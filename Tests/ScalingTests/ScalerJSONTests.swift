@@ -21,16 +21,29 @@ final class ScalerJSONTests: XCTestCase {
         var rng = SystemRandomNumberGenerator()
         var columns: [ColumnScaler] = []
         for _ in 0..<2000 {
-            func r() -> Double {
-                var d: Double
-                repeat { d = Double(bitPattern: rng.next()) } while !d.isFinite || d == 0
-                return d
-            }
-            columns.append(ColumnScaler(featureMin: -1, featureMax: 1, clip: false, dataMin: r(), dataMax: r(),
-                                        dataRange: r(), scale: r(), min: r(), samplesSeen: 7))
+            // Random magnitudes and mantissas, numbers derived exactly as sklearn's partial_fit does.
+            let exponent = Double(Int.random(in: -300...300, using: &rng))
+            let lo = Double.random(in: -1...1, using: &rng) * pow(2, exponent)
+            let hi = lo + Double.random(in: 0.001...1, using: &rng) * pow(2, exponent)
+            let (a, b) = Bool.random(using: &rng) ? (0.0, 1.0) : (-1.0, 1.0)
+            let range = hi - lo
+            guard range > 10 * Double.ulpOfOne, range.isFinite else { continue }
+            let scale = (b - a) / range
+            columns.append(ColumnScaler(featureMin: a, featureMax: b, clip: Bool.random(using: &rng), dataMin: lo, dataMax: hi,
+                                        dataRange: range, scale: scale, min: a - lo * scale, samplesSeen: 7))
         }
+        XCTAssertGreaterThan(columns.count, 1000)
         let set = ScalerSet(columns: columns)
         XCTAssertEqual(try ScalerSet(json: Array(set.jsonString().utf8), file: "r.json"), set)
+    }
+
+    func testEditedJSONIsRefused() throws {
+        let set = try ScalerSet.load(path: try Fixtures.path("scalers_p4.pkl"))
+        let json = set.jsonString()
+        let edited = json.replacingOccurrences(of: "\"scale\": \(set[2].scale)", with: "\"scale\": \(set[2].scale.nextUp)")
+        XCTAssertNotEqual(edited, json)
+        XCTAssertEqual(scalerError { try ScalerSet(json: Array(edited.utf8), file: "e.json") }?.kind,
+                       .invalidJSON("column 2: scale, min and data_range do not follow from data_min, data_max and feature_range as scikit-learn computes them (edited by hand?)"))
     }
 
     func testFormatIsReadable() throws {

@@ -30,11 +30,13 @@ public struct PickleError: Error, Equatable, Sendable, CustomStringConvertible {
         self.kind = kind
     }
 
-    public var description: String {
+    public var description: String { OneLine.escaped(message) }
+
+    private var message: String {
         let at = offset.map { " at byte \($0)" } ?? ""
         switch kind {
         case let .forbiddenGlobal(module, name):
-            return "\(file): refused: the pickle names the global \(module).\(name), which could run code when loaded; "
+            return "\(file): refused: the pickle names the global \(OneLine.quote(module)).\(OneLine.quote(name)), which could run code when loaded; "
                 + "only scikit-learn MinMaxScaler and numpy arrays are allowed (re-save the scalers with pickle.dump of a dict of MinMaxScaler, or use the JSON form)"
         case .truncated:
             return "\(file): the pickle is truncated\(at) (the file ends before the pickle's STOP); re-save or re-copy it"
@@ -43,11 +45,11 @@ public struct PickleError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupportedProtocol(p):
             return "\(file): pickle protocol \(p) is not supported\(at); re-save with protocol 2 to 5"
         case let .malformed(what):
-            return "\(file): corrupt pickle\(at): \(what); re-save the scalers"
+            return "\(file): corrupt pickle\(at): \(OneLine.quote(what, limit: 200)); re-save the scalers"
         case let .limitExceeded(what):
             return "\(file): refused: \(what)\(at); a scaler pickle is never this large or deep"
         case let .unsupportedArray(what):
-            return "\(file): unsupported numpy array\(at): \(what)"
+            return "\(file): unsupported numpy array\(at): \(OneLine.quote(what, limit: 200))"
         }
     }
 }

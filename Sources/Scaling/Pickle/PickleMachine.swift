@@ -469,7 +469,7 @@ struct PickleMachine {
                 throw PickleError.Kind.malformed("numpy.dtype needs a type code")
             }
             guard let d = NumpyDType(code: code) else {
-                throw PickleError.Kind.unsupportedArray("dtype '\(code)' (supported: float64, float32, ints, bool, object)")
+                throw PickleError.Kind.unsupportedArray("dtype '\(OneLine.quote(code, limit: 20))' (supported: float64, float32, ints, bool, object)")
             }
             return try new(.dtype(d))
         case .reconstruct:
