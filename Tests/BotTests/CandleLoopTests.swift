@@ -24,6 +24,23 @@ final class SimulatedClock: TradingClock, @unchecked Sendable {
 }
 
 final class CandleLoopTests: XCTestCase {
+    func testExchangeClockFollowsTheExchangeNotTheLocalClock() async throws {
+        let feed = CandleFeed(candles: [], now: 1_577_836_800_000)  // 2020, far from the local clock
+        let clock = ExchangeClock(exchange: feed, resyncEveryMilliseconds: 60_000)
+        let first = try await clock.now()
+        XCTAssertEqual(first, feed.now, accuracy: 1_000)
+        feed.now += 86_400_000  // the exchange jumps a day; the cached offset still applies until a resync
+        let cached = try await clock.now()
+        XCTAssertEqual(cached, first, accuracy: 1_000)
+        clock.invalidate()
+        let resynced = try await clock.now()
+        XCTAssertEqual(resynced, feed.now, accuracy: 1_000)
+        let always = ExchangeClock(exchange: feed, resyncEveryMilliseconds: 0)
+        feed.now += 5_000
+        let fresh = try await always.now()
+        XCTAssertEqual(fresh, feed.now, accuracy: 1_000)
+    }
+
     func testCandleOpen() {
         XCTAssertEqual(CandleLoop.candleOpen(1_704_067_200_000 + 5, 60_000), 1_704_067_200_000)
         XCTAssertEqual(CandleLoop.candleOpen(-1, 60_000), -60_000)

@@ -16,7 +16,8 @@ public final class ExchangeClock: TradingClock, @unchecked Sendable {
     private let resyncEvery: Int64
     private let lock = NSLock()
     private var offset: Int64 = 0
-    private var lastSync: Int64 = .min
+    /// Local time of the last measurement; nil = never measured.
+    private var lastSync: Int64?
 
     public init(exchange: any Exchange, resyncEveryMilliseconds: Int64 = 60_000) {
         self.exchange = exchange
@@ -27,7 +28,7 @@ public final class ExchangeClock: TradingClock, @unchecked Sendable {
 
     public func now() async throws -> Int64 {
         let local = ExchangeClock.localNow()
-        let stale: Bool = lock.withLock { local - lastSync >= resyncEvery }
+        let stale: Bool = lock.withLock { lastSync.map { local - $0 >= resyncEvery } ?? true }
         if stale {
             let before = ExchangeClock.localNow()
             let server = try await exchange.fetchTime()
@@ -42,7 +43,7 @@ public final class ExchangeClock: TradingClock, @unchecked Sendable {
     }
 
     /// Forces a re-measurement at the next `now()`.
-    public func invalidate() { lock.withLock { lastSync = .min } }
+    public func invalidate() { lock.withLock { lastSync = nil } }
 
     public func sleep(milliseconds: Int64) async throws {
         guard milliseconds > 0 else { return }
