@@ -20,7 +20,7 @@ final class ReportTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let files = try report.write(to: dir, series: series, closes: series.current, intervalMs: 86_400_000)
         XCTAssertEqual(files.map { ($0 as NSString).lastPathComponent },
-                       ["predictions.csv", "report.json", "actual_vs_predicted.svg", "actual_vs_predicted_shifted.svg", "lag_profile.svg"])
+                       ["predictions.csv", "report.json", "actual_vs_predicted.svg", "actual_vs_predicted_shifted.svg", "lag_profile.svg", "actual_vs_predicted_zoom.svg"])
         let csv = try String(contentsOfFile: files[0], encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.first, "timestamp,close,predicted,actual")
         XCTAssertEqual(csv.count, series.times.count + 1)
@@ -30,7 +30,7 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual((sum["lag"] as? [String: Any])?["bestShift"] as? Int, 1)
         XCTAssertNotNil(sum["theilU"]); XCTAssertNotNil(sum["direction"]); XCTAssertEqual(json?["windows"] as? Int, series.times.count)
         let html = report.html(series: series, intervalMs: 86_400_000)
-        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 3)
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 4)
         XCTAssertTrue(html.contains("lagging indicator"))
         XCTAssertTrue(html.contains("in-sample &lt;period&gt;"), "warnings escaped")
         XCTAssertFalse(html.contains("<script"), "self-contained, no scripts")

@@ -32,16 +32,17 @@ public struct MetadataError: Error, CustomStringConvertible {
 
 /// The honesty guard: results over data the model or scalers were fitted on flatter the model.
 public enum OverlapGuard {
-    /// Warnings for every fitted period that overlaps [from, to] (ms). `parse` turns the record's ISO text into ms.
-    public static func warnings(from: Int64, to: Int64, metadata: ModelMetadata, source: String,
+    /// Warnings for every fitted period that overlaps [from, to] (ms): the span of the *predicted* candles (inputs
+    /// reaching back into the fitted period are no leak; targets inside it are). `parse` turns the record's ISO text into ms.
+    public static func warnings(from: Int64, to: Int64, metadata: ModelMetadata, source: String, what period: String = "evaluated",
                                 parse: (String) -> Int64?) -> [String] {
         var out: [String] = []
         func check(_ what: String, _ s: String?, _ e: String?) {
             guard let s, let e, let ps = parse(s), let pe = parse(e) else { return }
             let lo = max(from, ps), hi = min(to, pe)
             guard lo <= hi else { return }
-            let days = Double(hi - lo) / 86_400_000
-            out.append("the evaluated period overlaps the \(what) (\(s) … \(e), from \(source)) for \(String(format: "%.0f", days)) days: figures over that part are in-sample and flatter the model")
+            let iso = { (t: Int64) in AxisTicks.format(t, "yyyy-MM-dd") }
+            out.append("the \(period) period overlaps the \(what) (\(s) … \(e), from \(source)) from \(iso(lo)) to \(iso(hi)): figures over that part are in-sample and flatter the model")
         }
         check("model's training period", metadata.trainStart, metadata.trainEnd)
         check("scalers' fit period", metadata.scalerFitStart, metadata.scalerFitEnd)

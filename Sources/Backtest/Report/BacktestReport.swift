@@ -43,7 +43,7 @@ public struct BacktestReport: Encodable {
                 warnings: [String], seconds: Double? = nil) {
         self.candlesFile = candlesFile; self.model = model; self.settings = settings
         self.from = result.equity.first.map { UTCTime.iso($0.time - intervalMs) } ?? ""
-        self.to = result.equity.last.map { UTCTime.iso($0.time) } ?? ""
+        self.to = result.equity.last.map { UTCTime.iso($0.time - intervalMs) } ?? ""
         self.metrics = result.metrics
         self.failedCycles = result.failedCycles.count
         self.firstFailure = result.failedCycles.first.map { "\(UTCTime.iso($0.time)): \($0.message)" }

@@ -105,7 +105,19 @@ public struct EvaluationReport: Encodable {
                                  xAxis: .numeric(integers: true), series: [rmse, corr],
                                  verticalMarkers: summary.lag.bestShift.map { [(Double($0), "best k = \($0)")] } ?? [])
         lagChart.height = 380
-        return [("actual_vs_predicted.svg", first), ("actual_vs_predicted_shifted.svg", second), ("lag_profile.svg", lagChart.svg())]
+        // The lag is invisible at the scale of years: the last 60 predictions, as points, make it plain.
+        let z = max(0, series.times.count - 60)
+        let zoomActual = ChartSeries(name: "actual \(target)", color: "#1f4e9c", xs: Array(actualX[z...]), ys: Array(series.actual[z...]),
+                                     markers: true, width: 1.6)
+        let zoomPred = ChartSeries(name: "predicted \(target)", color: "#e07b00", xs: Array(predX[z...]), ys: Array(series.predicted[z...]),
+                                   markers: true, width: 1.6)
+        let zoomTitle = k > 0
+            ? "Zoom on the last \(series.times.count - z) predictions: the orange line repeats the blue one \(k) candle\(k == 1 ? "" : "s") later"
+            : "Zoom on the last \(series.times.count - z) predictions"
+        let zoom = LineChart(title: zoomTitle,
+                             xLabel: "time (UTC)", yLabel: target, xAxis: .time, series: [zoomActual, zoomPred]).svg()
+        return [("actual_vs_predicted.svg", first), ("actual_vs_predicted_shifted.svg", second), ("lag_profile.svg", lagChart.svg()),
+                ("actual_vs_predicted_zoom.svg", zoom)]
     }
 
     /// Writes predictions.csv, report.json and the SVG charts into `dir`; returns the paths written.

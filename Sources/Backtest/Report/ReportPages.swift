@@ -24,6 +24,7 @@ extension EvaluationReport {
             let caption: String
             switch c.name {
             case "actual_vs_predicted.svg": caption = "Actual next-candle value (blue) and the model's prediction for it (orange)."
+            case "actual_vs_predicted_zoom.svg": caption = "The last predictions up close: each dot is one candle."
             case "actual_vs_predicted_shifted.svg": caption = "The prediction drawn \(s.lag.bestShift ?? 0) candle(s) earlier: if the two lines coincide, the model is a lagging indicator."
             default: caption = "RMSE (solid, left axis) and correlation (dashed, right axis) for each shift; the red line marks the best shift."
             }

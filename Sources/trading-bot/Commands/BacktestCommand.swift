@@ -1,7 +1,90 @@
 import ArgumentParser
+import Backtest
+import Foundation
 
-// Placeholder: owned by the work on issue 5; replaced when that lands.
+/// `trading-bot backtest`: the live Trader, Strategy and Orderer replayed on a simulated USDⓈ-M exchange.
 struct BacktestCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "backtest", abstract: "(not built yet: issue 5)")
-    func run() async throws { throw ValidationError("'backtest' is not built yet (issue 5)") }
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Replay a candle file through the bot's Trader on a simulated futures exchange.",
+        discussion: """
+        At the open of every candle in --from…--to the Trader sees only the candles closed by then, predicts, \
+        decides and orders; the simulated exchange fills market orders at that open, plays the candle for stops \
+        and liquidations, and charges fees (and funding with --funding-rate). Strategy settings (THRESHOLD, \
+        STOP_LOSS, LEVERAGE, MARGIN_TYPE, ORDER_TYPE, STOP_LOSS_ON_EXCHANGE) come from the config.
+        With --synthetic-minutes N --bench, times evaluate and backtest over N synthetic one-minute candles.
+        """)
+
+    @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files).") var candles: String?
+    @Option(help: "First decision candle (ISO 8601 UTC or ms).") var from: String?
+    @Option(help: "Last decision candle (ISO 8601 UTC or ms).") var to: String?
+    @Option(help: "Starting balance in USDT.") var balance: String = "10000"
+    @Option(help: "Directory for trades.csv, equity.csv, report.json and equity.svg.") var out: String?
+    @Flag(help: "Print report.json on stdout instead of the table.") var json = false
+    @Option(help: "Write a self-contained HTML report to this file.") var report: String?
+    @Option(help: "Model file (default: MODEL_PATH from the config).") var model: String?
+    @Option(help: "Scalers file (default: SCALERS_PATH from the config).") var scalers: String?
+    @Option(help: "Configuration file (default: config.yaml).") var config: String?
+    @Option(name: .customLong("taker-fee"), help: "Taker fee rate.") var takerFee: String = "0.0005"
+    @Option(name: .customLong("maker-fee"), help: "Maker fee rate.") var makerFee: String = "0.0002"
+    @Option(name: .customLong("funding-rate"), help: "Funding rate charged every 8 h (e.g. 0.0001); default none.") var fundingRate: String?
+    @Option(help: "Keep the backtest's journal in this SQLite file (default: in memory).") var journal: String?
+    @Option(name: .customLong("synthetic-minutes"), help: "Benchmark input: this many synthetic 1m candles instead of --candles.") var syntheticMinutes: Int?
+    @Flag(help: "Time evaluate and backtest (use with --synthetic-minutes or --candles).") var bench = false
+
+    func run() async throws {
+        var sim = SimulationSettings()
+        let fromMs: Int64?, toMs: Int64?
+        do {
+            fromMs = try Console.time(from, option: "--from")
+            toMs = try Console.time(to, option: "--to")
+            sim.initialBalance = try Self.decimal(balance, "--balance", positive: true)
+            sim.takerFee = try Self.decimal(takerFee, "--taker-fee", positive: false)
+            sim.makerFee = try Self.decimal(makerFee, "--maker-fee", positive: false)
+            sim.fundingRate = try fundingRate.map { try Self.decimal($0, "--funding-rate", positive: false, signed: true) }
+            guard (candles == nil) != (syntheticMinutes == nil) else {
+                throw OptionError(message: "give exactly one of --candles FILE or --synthetic-minutes N")
+            }
+            if let n = syntheticMinutes, n < 100 { throw OptionError(message: "--synthetic-minutes \(n): use at least 100") }
+        } catch { Console.error("backtest: \(error)"); throw ExitCode(2) }
+        do {
+            let input: CandleInput
+            if let n = syntheticMinutes {
+                input = CandleInput(path: "synthetic-\(n)m", candles: SyntheticCandles.make(count: n), timeframe: .oneMinute)
+            } else {
+                input = try CandleInput.load(path: candles ?? "")
+            }
+            var overrides: [String: String] = [:]
+            if let model { overrides["MODEL_PATH"] = model }
+            if let scalers { overrides["SCALERS_PATH"] = scalers }
+            let setup = try OfflineSetup.load(configPath: config, overrides: overrides, input: input)
+            if bench {
+                try await BenchRunner.run(setup: setup, simulation: sim)
+                return
+            }
+            let outcome = try await BacktestPipeline.run(setup: setup, from: fromMs, to: toMs, simulation: sim,
+                                                         journalPath: journal ?? ":memory:")
+            if let out { _ = try outcome.report.write(to: out, result: outcome.result) }
+            if let report { try outcome.report.html(result: outcome.result).write(toFile: report, atomically: true, encoding: .utf8) }
+            if json {
+                print(try outcome.report.json(), terminator: "")
+            } else {
+                print(outcome.report.text(), terminator: "")
+                if let out { print("files: \(out)/trades.csv, equity.csv, report.json, equity.svg") }
+                if let report { print("report: \(report)") }
+            }
+        } catch {
+            Console.error("backtest: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
+            throw ExitCode(1)
+        }
+    }
+
+    static func decimal(_ text: String, _ option: String, positive: Bool, signed: Bool = false) throws -> Decimal {
+        guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), d.isFinite,
+              text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }),
+              positive ? d > 0 : (signed || d >= 0) else {
+            throw OptionError(message: "\(option) '\(text)' is not a \(positive ? "positive" : signed ? "" : "non-negative") number")
+        }
+        return d
+    }
 }

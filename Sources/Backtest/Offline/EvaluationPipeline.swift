@@ -1,0 +1,79 @@
+import Bot
+import Exchange
+import Foundation
+
+/// `trading-bot evaluate` without the argument parsing: every window through the bot's predictor, the figures,
+/// and the files.
+public enum EvaluationPipeline {
+    public struct Outcome {
+        public var report: EvaluationReport
+        public var series: ForecastSeries
+        public var closes: [Double]
+        /// Seconds spent in the model and in the whole evaluation.
+        public var predictSeconds: Double
+        public var totalSeconds: Double
+    }
+
+    public static func run(setup: OfflineSetup, from: Int64?, to: Int64?) throws -> Outcome {
+        let t0 = Date()
+        let candles = setup.input.candles
+        let batch = ModelBatchPredictor(setup.predictor)
+        let tp = Date()
+        let series = try ForecastSeries.build(candles: candles, targetColumn: setup.config.targetColumnIndex,
+                                              predictor: batch, from: from, to: to)
+        let predictSeconds = Date().timeIntervalSince(tp)
+        let summary = EvaluationSummary(current: series.current, predicted: series.predicted, actual: series.actual,
+                                        scaleRange: setup.targetScaleRange)
+        let interval = setup.input.timeframe.milliseconds
+        let periodStart = candles[series.ends.lowerBound + 1].timestamp     // first predicted candle
+        let periodEnd = candles[series.ends.upperBound].timestamp + interval - 1
+        let warnings = setup.warnings + setup.overlapWarnings(from: periodStart, to: periodEnd)
+        let total = Date().timeIntervalSince(t0)
+        let report = EvaluationReport(candlesFile: setup.input.path, model: setup.config.modelPath,
+                                      scalers: setup.config.scalersPath, targetColumn: setup.config.targetColumn,
+                                      interval: setup.input.timeframe.name, series: series, summary: summary,
+                                      warnings: warnings, seconds: total)
+        return Outcome(report: report, series: series, closes: series.ends.map { candles[$0].close },
+                       predictSeconds: predictSeconds, totalSeconds: total)
+    }
+}
+
+/// `trading-bot backtest` without the argument parsing.
+public enum BacktestPipeline {
+    public struct Outcome {
+        public var report: BacktestReport
+        public var result: BacktestResult
+        public var predictSeconds: Double
+        public var simulateSeconds: Double
+    }
+
+    public static func run(setup: OfflineSetup, from: Int64?, to: Int64?, simulation: SimulationSettings,
+                           journalPath: String = ":memory:") async throws -> Outcome {
+        let candles = setup.input.candles
+        let batch = ModelBatchPredictor(setup.predictor)
+        let range = try TraderBacktest.decisionRange(candles: candles, windowSize: batch.windowSize, from: from, to: to)
+        let tp = Date()
+        let precomputed = try TraderBacktest.precompute(candles: candles, range: range, predictor: batch)
+        let predictSeconds = Date().timeIntervalSince(tp)
+        let market = TraderBacktest.market(symbol: setup.config.symbol, candles: Array(candles[range]))
+        let ts = Date()
+        let result = try await TraderBacktest.run(config: setup.config, candles: candles, timeframe: setup.input.timeframe,
+                                                  range: range, predictor: precomputed, simulation: simulation,
+                                                  market: market, journalPath: journalPath)
+        let simulateSeconds = Date().timeIntervalSince(ts)
+        let interval = setup.input.timeframe.milliseconds
+        let periodStart = candles[range.lowerBound].timestamp                // first candle traded on
+        let periodEnd = candles[range.upperBound - 1].timestamp + interval - 1
+        let c = setup.config
+        let settings = BacktestReport.Settings(symbol: c.symbol, interval: setup.input.timeframe.name, leverage: c.leverage,
+                                               marginMode: c.marginType, orderType: c.orderType, threshold: c.threshold,
+                                               stopLoss: c.stopLoss, stopLossOnExchange: c.stopLossOnExchange,
+                                               takerFee: simulation.takerFee, makerFee: simulation.makerFee,
+                                               fundingRatePer8h: simulation.fundingRate)
+        let report = BacktestReport(candlesFile: setup.input.path, model: c.modelPath, settings: settings, result: result,
+                                    intervalMs: interval,
+                                    warnings: setup.warnings + setup.overlapWarnings(from: periodStart, to: periodEnd, what: "backtested"),
+                                    seconds: predictSeconds + simulateSeconds)
+        return Outcome(report: report, result: result, predictSeconds: predictSeconds, simulateSeconds: simulateSeconds)
+    }
+}
