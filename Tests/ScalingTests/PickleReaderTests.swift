@@ -200,6 +200,14 @@ final class PickleReaderTests: XCTestCase {
         p += [0x4B, 2, 0x85, 0x8C, 1, 0x43, 0x74, 0x52, 0x2E]
         XCTAssertEqual(pickleError { try PickleReader.read(p, file: "a") }?.kind,
                        .malformed("array data has 8 bytes but shape [2] of <f8 needs 16"))
+        // 65 dimensions: more than numpy allows, refused before any per-element work.
+        var q: [UInt8] = [0x80, 4, 0x8C, 19] + Array("numpy._core.numeric".utf8) + [0x8C, 11] + Array("_frombuffer".utf8) + [0x93]
+        q += [0x28, 0x43, 8] + [UInt8](repeating: 0, count: 8)
+        q += [0x8C, 5] + Array("numpy".utf8) + [0x8C, 5] + Array("dtype".utf8) + [0x93]
+        q += [0x8C, 2] + Array("f8".utf8) + [0x89, 0x88, 0x87, 0x52]
+        q += [0x28] + [UInt8](repeating: 0, count: 65).flatMap { _ in [UInt8(0x4B), 1] } + [0x74, 0x8C, 1, 0x43, 0x74, 0x52, 0x2E]
+        XCTAssertEqual(pickleError { try PickleReader.read(q, file: "a") }?.kind,
+                       .malformed("array with 65 dimensions (numpy allows 64)"))
         XCTAssertNil(NumpyDType(code: "c16"))
         XCTAssertNil(NumpyDType(code: "U5"))
         XCTAssertEqual(NumpyDType(code: ">f4"), NumpyDType(kind: .float, itemSize: 4, littleEndian: false))

@@ -430,6 +430,7 @@ struct PickleMachine {
 
     func shape(_ s: Slot) throws -> [Int] {
         let items = try tupleItems(s, what: "array shape")
+        guard items.count <= 64 else { throw PickleError.Kind.malformed("array with \(items.count) dimensions (numpy allows 64)") }
         return try items.map { item in
             guard case let .int(d) = item, d >= 0 else { throw PickleError.Kind.malformed("array shape entry is not a size") }
             return d
