@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "BotTests", dependencies: ["Bot", "Exchange", "Keras", "Scaling"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange"]),
+        .testTarget(name: "BinanceTestServerTests", dependencies: ["BinanceTestServer", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v5]
 )

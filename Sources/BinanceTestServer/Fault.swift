@@ -1,0 +1,37 @@
+import Foundation
+
+extension BinanceTestServer {
+    /// Misbehaviour the server can be told to show, so clients' recovery paths are tested for real.
+    public enum Fault: Sendable, Equatable {
+        /// Waits this long before handling the request (a slow network or backend).
+        case latency(seconds: Double)
+        /// Answers with this 5xx status and Binance's "Internal error ... Please try again." body;
+        /// the request is NOT executed.
+        case http5xx(status: Int)
+        /// Executes the request, then answers 503 "Unknown error, please check your request or try
+        /// again later." (Binance: execution status UNKNOWN; the order may exist).
+        case unknown503
+        /// Answers 429 -1003 with `Retry-After: retryAfter`; not executed.
+        case rateLimit429(retryAfter: Int)
+        /// Bans the client for `retryAfter` seconds of wall time: every request until then gets
+        /// 418 -1003 with the remaining `Retry-After`; not executed.
+        case ban418(retryAfter: Int)
+        /// Executes the request, then closes the connection without sending a byte back.
+        case acceptThenDrop
+        /// Shifts the server's time by `ms` for `/fapi/v1/time` and the recvWindow check
+        /// (klines and fills keep the test clock). Persistent until `clearFaults()`; count ignored.
+        case clockSkew(ms: Int64)
+    }
+
+    /// A fault waiting for matching requests.
+    struct PendingFault {
+        var fault: Fault
+        var remaining: Int
+        var method: String?
+        var path: String?
+
+        func matches(method: String, path: String) -> Bool {
+            (self.method == nil || self.method?.uppercased() == method.uppercased()) && (self.path == nil || self.path == path)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module BinanceTestServer: see ../../shared design; files land here per issue.
