@@ -60,6 +60,8 @@ final class RawClient {
         session = URLSession(configuration: config)
     }
 
+    deinit { session.invalidateAndCancel() }
+
     static func sign(_ payload: String, secret: String) -> String {
         HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: Data(secret.utf8)))
             .map { String(format: "%02x", $0) }.joined()
@@ -147,6 +149,8 @@ class ServerTestCase: XCTestCase {
     }
 
     override func tearDown() {
+        client?.session.invalidateAndCancel()
+        client = nil
         if let s = server { _ = try? blocking { await s.stop() } }
         server = nil
     }
