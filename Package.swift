@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "BinanceTests", dependencies: ["Binance", "Exchange", "BinanceTestServer"]),
         .testTarget(name: "BotTests", dependencies: ["Bot", "Exchange", "Keras", "Scaling"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot"]),
         .testTarget(name: "BinanceTestServerTests", dependencies: ["BinanceTestServer", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,121 @@
+import Bot
+import Exchange
+import Foundation
+import XCTest
+
+/// The loop under faults for many cycles: `TRADINGBOT_SOAK_CYCLES=1000 swift test --skip-build --filter SoakTests`.
+/// Skipped by default (it takes minutes). Prints its figures for BENCHMARKS.md.
+final class SoakTests: XCTestCase {
+    func testSoak() throws {
+        guard let cycles = ProcessInfo.processInfo.environment["TRADINGBOT_SOAK_CYCLES"].flatMap(Int.init), cycles > 0 else {
+            throw XCTSkip("set TRADINGBOT_SOAK_CYCLES=1000 to run the soak")
+        }
+        let minute: Int64 = 60_000
+        let count = cycles + 10
+        let candles: [Candle] = (0..<count).map { i in
+            let t = Double(i)
+            let close = 9_000 + 400 * sin(t / 7.0) + 120 * sin(t * 1.3) + 60 * sin(t * 0.37)
+            let open = 9_000 + 400 * sin((t - 1) / 7.0) + 120 * sin((t - 1) * 1.3) + 60 * sin((t - 1) * 0.37)
+            func r(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+            return Candle(timestamp: Scenario.start + Int64(i) * minute, open: r(open), high: r(max(open, close) * 1.002),
+                          low: r(min(open, close) * 0.998), close: r(close), volume: r(2.0e10 + 5.0e9 * sin(t / 3)))
+        }
+        let scenario = try Scenario(self, candles: candles)
+        func after(_ i: Int) -> Int64 { Scenario.start + Int64(i + 1) * minute + 1_000 }
+        let exchange = try TestExchange(candles: scenario.candleFile, interval: "1m", startMs: after(4), generousLimits: true)
+        scenario.exchange = exchange
+        try scenario.writeConfig(mode: "testnet", extra: ["INTERVAL": "1m", "THRESHOLD": "0.001", "RETRY_DELAY": "0.01"])
+
+        let started = Date()
+        // One cycle more than the driver runs: the bot is still up at the end, to measure it and stop it with SIGTERM.
+        let bot = try Harness.start(["run", "--max-nap-ms", "5", "--clock-resync-ms", "0", "--max-cycles", String(cycles + 1)],
+                                    environment: scenario.credentials, directory: scenario.directory)
+        let log = LineCounter(path: scenario.directory)
+        var faults = 0
+        var rssAt100: Int?
+        let kinds: [[String: String]] = [
+            ["kind": "http5xx", "status": "503"], ["kind": "rateLimit429", "retryAfter": "1"], ["kind": "latency", "seconds": "1.5"],
+            ["kind": "unknown503", "method": "POST", "path": "/fapi/v1/order"], ["kind": "clockSkew", "ms": "3000"],
+            ["kind": "acceptThenDrop", "method": "POST", "path": "/fapi/v1/order"], ["kind": "http5xx", "status": "500"],
+        ]
+        for i in 4..<(4 + cycles) {
+            if i > 4 {
+                if i % 10 == 0 {
+                    var fault = kinds[(i / 10) % kinds.count]
+                    fault["count"] = "1"
+                    try exchange.control("POST", "/_test/fault", fault)
+                    faults += 1
+                }
+                if i % 10 == 3 { try exchange.control("POST", "/_test/clear-faults") }
+                try exchange.setClock(after(i))
+            }
+            let deadline = Date().addingTimeInterval(60)
+            while log.cycles(in: bot) < i - 3 && Date() < deadline && bot.process.isRunning { usleep(2_000) }
+            XCTAssertTrue(bot.process.isRunning, "bot ended early at candle \(i): \(bot.stderr().suffix(2000))")
+            guard bot.process.isRunning else { break }
+            if i == 104 { rssAt100 = Self.rss(bot.process.processIdentifier) }
+        }
+        let rssEnd = Self.rss(bot.process.processIdentifier)
+        let elapsed = Date().timeIntervalSince(started)
+        kill(bot.process.processIdentifier, SIGTERM)
+        bot.process.waitUntilExit()
+        XCTAssertEqual(bot.process.terminationReason, .exit, "SIGTERM stops the loop cleanly")
+        XCTAssertEqual(bot.process.terminationStatus, 0, bot.stderr().suffix(2000).description)
+        XCTAssertTrue(bot.stdout().contains("received SIGTERM"), "no clean-stop line")
+
+        // A restart reconciles anything left pending; then journal and server must agree exactly.
+        try exchange.control("POST", "/_test/clear-faults")
+        let restart = try scenario.bot(["run", "--once"], environment: scenario.credentials)
+        XCTAssertEqual(restart.status, 0, restart.stderr)
+        let journal = try scenario.journal()
+        let serverOrders = (try exchange.state()["orders"] as? [[String: Any]]) ?? []
+        let serverIDs = serverOrders.compactMap { $0["clientOrderId"] as? String }
+        XCTAssertEqual(Set(serverIDs).count, serverIDs.count, "duplicate client order id on the server")
+        // At most one order per candle and purpose (ids differ only by a retry suffix).
+        let bases = serverIDs.map { id -> String in
+            let chars = Array(id)
+            return chars.count > 2 && chars[chars.count - 2] == "r" ? String(chars.dropLast(2)) : id
+        }
+        XCTAssertEqual(Set(bases).count, bases.count, "two orders for one decision: \(serverIDs)")
+        let sent = Set(journal.orders.filter { $0["state"] as? String == "sent" }.compactMap { $0["client_order_id"] as? String })
+        XCTAssertEqual(sent, Set(serverIDs), "journal and server disagree")
+        XCTAssertEqual(journal.orders.filter { $0["state"] as? String == "pending" }.count, 0)
+        let done = journal.cycles.filter { $0["status"] as? String == "done" }.count
+        let failed = journal.cycles.filter { $0["status"] as? String == "failed" }.count
+        let line = "soak: \(cycles) cycles in \(String(format: "%.1f", elapsed)) s (\(String(format: "%.1f", Double(cycles) / elapsed)) cycles/s), "
+            + "\(faults) faults injected, journal cycles done \(done) failed \(failed), orders \(serverIDs.count) on the server = \(sent.count) in the journal, "
+            + "RSS after 100 cycles \(rssAt100.map { "\($0 / 1024) MiB" } ?? "?"), at the end \(rssEnd.map { "\($0 / 1024) MiB" } ?? "?")"
+        print(line)
+        try line.write(to: Harness.root.appendingPathComponent(".build/soak-result.txt"), atomically: true, encoding: .utf8)
+        if let a = rssAt100, let b = rssEnd { XCTAssertLessThan(b - a, 16 * 1024, "memory grew by \(b - a) KiB") }
+    }
+
+    /// Resident memory in KiB from /proc.
+    static func rss(_ pid: Int32) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
+    }
+}
+
+/// Counts the cycle lines the bot has printed so far, reading only what its log gained since the last call.
+final class LineCounter {
+    private var offset: UInt64 = 0
+    private var count = 0
+    private var partial = ""
+    init(path: URL) {}
+
+    func cycles(in running: Harness.Running) -> Int {
+        guard let handle = try? FileHandle(forReadingFrom: running.stdoutURL) else { return count }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        guard let data = try? handle.readToEnd(), !data.isEmpty else { return count }
+        offset += UInt64(data.count)
+        let lines = (partial + String(decoding: data, as: UTF8.self)).split(separator: "\n", omittingEmptySubsequences: false)
+        partial = String(lines.last ?? "")
+        for line in lines.dropLast() where line.contains("[done]") || line.contains("[failed]") || line.contains("[skipped]") {
+            count += 1
+        }
+        return count
+    }
+}
