@@ -55,7 +55,6 @@ public final class BinanceTestServer: @unchecked Sendable {
     public func stop() async {
         await http?.stop(timeout: 0)
         runTask?.cancel()
-        _ = await runTask?.result
         http = nil
         runTask = nil
     }

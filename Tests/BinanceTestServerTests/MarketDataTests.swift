@@ -132,3 +132,17 @@ final class MarketDataTests: ServerTestCase {
         XCTAssertEqual(try client.get("/fapi/v1/ticker/price", [("symbol", "XRPUSDT")]).code, -1121)
     }
 }
+
+final class UnifiedCandleTests: ServerTestCase {
+    /// Exchange.Candle (Doubles) goes in through its shortest decimal text, then onto the tick.
+    func testUnifiedCandlesAreServedOnTheTick() throws {
+        try startServer()
+        let rows = [UnifiedCandle(timestamp: Fixture.t0, open: 100.04, high: 144.5399932861328, low: 99.96, close: 0.1 + 0.2, volume: 3)]
+        server.loadCandles(symbol: "ETHUSDT", interval: "1d", candles: rows)
+        server.clock.set(ms: Fixture.t0 + 2 * 86_400_000)
+        let k = try client.get("/fapi/v1/klines", [("symbol", "ETHUSDT"), ("interval", "1d")]).array.first as? [Any]
+        XCTAssertEqual(k?[1] as? String, "100.04")
+        XCTAssertEqual(k?[2] as? String, "144.54")
+        XCTAssertEqual(k?[4] as? String, "0.30")   // 0.30000000000000004 never leaks
+    }
+}
