@@ -12,6 +12,7 @@ final class ClientUnitTests: XCTestCase {
         let clock = ManualTime(startMs: t0)
         var config = BinanceConfiguration(baseURL: "http://127.0.0.1:9", credentials: .init(apiKey: "key", secret: "secret"))
         config.backoffBaseMs = 100
+        config.logger = LogCapture().logger   // keep test output quiet
         return (BinanceUSDM(configuration: config, transport: transport, time: clock.timeSource), transport, clock)
     }
 
