@@ -40,6 +40,8 @@ struct Front: HTTPHandler {
         case .acceptThenDrop?:
             _ = server.finish(call, outcome, faulted: true)
             return HTTPResponse(webSocket: DropConnection())
+        case .ban418?:
+            return server.finish(call, outcome, faulted: true)
         default:
             return server.finish(call, outcome, faulted: false)
         }

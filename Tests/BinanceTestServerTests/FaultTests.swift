@@ -97,4 +97,17 @@ final class FaultTests: ServerTestCase {
         server.clearFaults()
         XCTAssertEqual(try client.get("/fapi/v1/time").object["serverTime"] as? Int64, before)
     }
+
+    func testOrderRateLimitAnswersMinus1015() throws {
+        try startServer { $0.orderLimitPer10s = 2 }
+        for i in 1...2 {
+            let r = try order([("side", "BUY"), ("type", "MARKET"), ("quantity", "0.01")])
+            XCTAssertEqual(r.header("X-MBX-ORDER-COUNT-10S"), String(i))
+        }
+        let third = try order([("side", "BUY"), ("type", "MARKET"), ("quantity", "0.01")])
+        XCTAssertEqual(third.status, 429)
+        XCTAssertEqual(third.code, -1015)
+        XCTAssertEqual(third.msg, "Too many new orders; current limit is 2 orders per 10s.")
+        XCTAssertEqual(server.orders().count, 2)
+    }
 }
