@@ -4,6 +4,10 @@ import Exchange
 
 /// Binance USDⓈ-M futures behind the unified `Exchange` protocol, sending the same endpoints and
 /// parameters as CCXT's `binanceusdm` for each unified call.
+///
+/// As in CCXT, conditional orders (stop/take-profit types, or any order with `params.triggerPrice`) live on
+/// Binance's algo-order API: `createOrder` routes them there by itself; `fetchOrder`, `fetchOpenOrders`,
+/// `cancelOrder` and `cancelAllOrders` reach them with `params: ["trigger": true]`, and their `Order.id` is the algoId.
 public actor BinanceUSDM: Exchange {
     public static let exchangeId = "binanceusdm"
     /// Binance's per-request kline cap; `fetchOHLCV` paginates past it.
