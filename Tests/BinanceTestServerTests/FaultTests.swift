@@ -110,4 +110,23 @@ final class FaultTests: ServerTestCase {
         XCTAssertEqual(third.msg, "Too many new orders; current limit is 2 orders per 10s.")
         XCTAssertEqual(server.orders().count, 2)
     }
+
+    func testSlowRequestDoesNotBlockOthers() throws {
+        try startServer()
+        server.inject(.latency(seconds: 0.6), path: "/fapi/v1/exchangeInfo")
+        let slowClient = RawClient(base: server.baseURL)
+        defer { slowClient.session.invalidateAndCancel() }
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        DispatchQueue.global().async {
+            box.result = Result { try slowClient.get("/fapi/v1/exchangeInfo") }
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+        let start = Date()
+        XCTAssertEqual(try client.get("/fapi/v1/ping").status, 200)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.4)
+        done.wait()
+        XCTAssertEqual(try box.result.get().status, 200)
+    }
 }
