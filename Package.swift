@@ -3,6 +3,15 @@ import PackageDescription
 
 /// Optimised numeric code in every configuration: the forward pass is the product.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+/// Keras kernels: on x86-64, AVX2 + FMA (every x86-64 CPU since 2013) more than doubles the forward pass over the
+/// SSE2 baseline; KERAS_FMA tells the kernels fused multiply-add is a single instruction (also true on arm64).
+#if arch(x86_64)
+let vector: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"]), .define("KERAS_FMA")]
+#elseif arch(arm64)
+let vector: [SwiftSetting] = [.define("KERAS_FMA")]
+#else
+let vector: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "TradingBot",
@@ -31,7 +40,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        .target(name: "Keras", dependencies: ["CHDF5", "ZIPFoundation"], swiftSettings: fast),
+        .target(name: "Keras", dependencies: ["CHDF5", "ZIPFoundation"], swiftSettings: fast + vector),
         .target(name: "Scaling", swiftSettings: fast),
         .target(name: "Exchange"),
         .target(name: "Binance", dependencies: [

@@ -17,6 +17,30 @@ enum Gemm {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
 
+    /// `s + b·a` per lane: one fused instruction where the build says FMA is native (KERAS_FMA), else mul + add
+    /// (a software fma per lane would be far slower than the two plain instructions).
+    @inline(__always) static func madd(_ s: V16, _ b: V16, _ a: Float) -> V16 {
+        #if KERAS_FMA
+        return s.addingProduct(b, V16(repeating: a))
+        #else
+        return s + b * a
+        #endif
+    }
+    @inline(__always) static func madd(_ s: V8, _ b: V8, _ a: Float) -> V8 {
+        #if KERAS_FMA
+        return s.addingProduct(b, V8(repeating: a))
+        #else
+        return s + b * a
+        #endif
+    }
+    @inline(__always) static func madd(_ s: Float, _ b: Float, _ a: Float) -> Float {
+        #if KERAS_FMA
+        return s.addingProduct(b, a)
+        #else
+        return s + b * a
+        #endif
+    }
+
     /// Plain reference: each output is its old value plus the products summed in order of `p`.
     static func gemmAccumulateReference(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                                         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -29,11 +53,18 @@ enum Gemm {
         }
     }
 
-    /// Fast kernel: 4 rows of A at a time share each loaded row of B; columns go 16, then 8, then 1 at a time.
-    /// Like the reference, each output sums its k products in order of `p` starting from zero and then adds
-    /// the old value of C, so both agree to rounding of the vector lanes (identical arithmetic per lane).
+    /// `C += A·B`.
+    @inline(__always)
     static func gemmAccumulate(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                                b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, c: c, ldc: ldc, accumulate: true)
+    }
+
+    /// Fast kernel: `C = A·B` (or `C += A·B` when `accumulate`). 4 rows of A at a time share each loaded row of B;
+    /// columns go 16, then 8, then 1 at a time. Like the reference, each output sums its k products in order of `p`
+    /// starting from zero and then adds the old value of C; lanes differ from the reference only by fused rounding.
+    static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         var i = 0
         while i + 4 <= m {
             let a0 = a + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
@@ -44,11 +75,13 @@ enum Gemm {
                 var bp = b + j
                 for p in 0..<k {
                     let bv = load16(bp)
-                    s0 += bv * a0[p]; s1 += bv * a1[p]; s2 += bv * a2[p]; s3 += bv * a3[p]
+                    s0 = madd(s0, bv, a0[p]); s1 = madd(s1, bv, a1[p]); s2 = madd(s2, bv, a2[p]); s3 = madd(s3, bv, a3[p])
                     bp += n
                 }
-                store16(load16(c0 + j) + s0, c0 + j); store16(load16(c1 + j) + s1, c1 + j)
-                store16(load16(c2 + j) + s2, c2 + j); store16(load16(c3 + j) + s3, c3 + j)
+                if accumulate {
+                    s0 += load16(c0 + j); s1 += load16(c1 + j); s2 += load16(c2 + j); s3 += load16(c3 + j)
+                }
+                store16(s0, c0 + j); store16(s1, c1 + j); store16(s2, c2 + j); store16(s3, c3 + j)
                 j += 16
             }
             while j + 8 <= n {
@@ -56,11 +89,13 @@ enum Gemm {
                 var bp = b + j
                 for p in 0..<k {
                     let bv = load8(bp)
-                    s0 += bv * a0[p]; s1 += bv * a1[p]; s2 += bv * a2[p]; s3 += bv * a3[p]
+                    s0 = madd(s0, bv, a0[p]); s1 = madd(s1, bv, a1[p]); s2 = madd(s2, bv, a2[p]); s3 = madd(s3, bv, a3[p])
                     bp += n
                 }
-                store8(load8(c0 + j) + s0, c0 + j); store8(load8(c1 + j) + s1, c1 + j)
-                store8(load8(c2 + j) + s2, c2 + j); store8(load8(c3 + j) + s3, c3 + j)
+                if accumulate {
+                    s0 += load8(c0 + j); s1 += load8(c1 + j); s2 += load8(c2 + j); s3 += load8(c3 + j)
+                }
+                store8(s0, c0 + j); store8(s1, c1 + j); store8(s2, c2 + j); store8(s3, c3 + j)
                 j += 8
             }
             while j < n {
@@ -68,53 +103,57 @@ enum Gemm {
                 var bp = b + j
                 for p in 0..<k {
                     let bv = bp.pointee
-                    s0 += bv * a0[p]; s1 += bv * a1[p]; s2 += bv * a2[p]; s3 += bv * a3[p]
+                    s0 = madd(s0, bv, a0[p]); s1 = madd(s1, bv, a1[p]); s2 = madd(s2, bv, a2[p]); s3 = madd(s3, bv, a3[p])
                     bp += n
                 }
-                c0[j] += s0; c1[j] += s1; c2[j] += s2; c3[j] += s3
+                if accumulate { s0 += c0[j]; s1 += c1[j]; s2 += c2[j]; s3 += c3[j] }
+                c0[j] = s0; c1[j] = s1; c2[j] = s2; c3[j] = s3
                 j += 1
             }
             i += 4
         }
         while i < m {
-            gemvAccumulate(n: n, k: k, x: a + i * lda, b: b, y: c + i * ldc)
+            gemv(n: n, k: k, x: a + i * lda, b: b, y: c + i * ldc, accumulate: accumulate)
             i += 1
         }
     }
 
-    /// One row: `y[n] += x[k] · B[k×n]`, with up to 64 columns of accumulators held at once.
-    static func gemvAccumulate(n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+    /// One row: `y[n] (+)= x[k] · B[k×n]`, two 16-column accumulators at a time.
+    static func gemv(n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, accumulate: Bool) {
         var j = 0
         while j + 32 <= n {
             var s0 = V16(repeating: 0), s1 = s0
             var bp = b + j
             for p in 0..<k {
                 let xv = x[p]
-                s0 += load16(bp) * xv; s1 += load16(bp + 16) * xv
+                s0 = madd(s0, load16(bp), xv); s1 = madd(s1, load16(bp + 16), xv)
                 bp += n
             }
-            store16(load16(y + j) + s0, y + j); store16(load16(y + j + 16) + s1, y + j + 16)
+            if accumulate { s0 += load16(y + j); s1 += load16(y + j + 16) }
+            store16(s0, y + j); store16(s1, y + j + 16)
             j += 32
         }
         while j + 16 <= n {
             var s0 = V16(repeating: 0)
             var bp = b + j
-            for p in 0..<k { s0 += load16(bp) * x[p]; bp += n }
-            store16(load16(y + j) + s0, y + j)
+            for p in 0..<k { s0 = madd(s0, load16(bp), x[p]); bp += n }
+            if accumulate { s0 += load16(y + j) }
+            store16(s0, y + j)
             j += 16
         }
         while j + 8 <= n {
             var s0 = V8(repeating: 0)
             var bp = b + j
-            for p in 0..<k { s0 += load8(bp) * x[p]; bp += n }
-            store8(load8(y + j) + s0, y + j)
+            for p in 0..<k { s0 = madd(s0, load8(bp), x[p]); bp += n }
+            if accumulate { s0 += load8(y + j) }
+            store8(s0, y + j)
             j += 8
         }
         while j < n {
             var s: Float = 0
             var bp = b + j
-            for p in 0..<k { s += bp.pointee * x[p]; bp += n }
-            y[j] += s
+            for p in 0..<k { s = madd(s, bp.pointee, x[p]); bp += n }
+            y[j] = accumulate ? s + y[j] : s
             j += 1
         }
     }
@@ -122,8 +161,7 @@ enum Gemm {
     /// `C[m×n] = A·B + bias` (bias broadcast over rows; nil for none): Dense and the projections.
     static func gemmBias(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
                          bias: UnsafePointer<Float>?, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
-        gemmAccumulate(m: m, n: n, k: k, a: a, lda: lda, b: b, c: c, ldc: ldc)
+        gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, c: c, ldc: ldc, accumulate: false)
         if let bias { addBias(m: m, n: n, bias: bias, c: c, ldc: ldc) }
     }
 

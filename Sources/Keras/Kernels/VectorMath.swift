@@ -7,10 +7,16 @@ enum VectorMath {
 
     /// e^x for 8 lanes: Cephes-style range reduction x = n·ln2 + r, degree-6 polynomial in r, then scale by 2^n.
     /// Inputs are clamped to [-87.3, 88.7] (results stay normal floats); relative error ≈ 1e-7.
+    /// n is rounded with the 1.5·2^23 "magic number" trick so every step stays a plain vector instruction
+    /// (Swift's generic float→int SIMD conversions and `rounded` go lane by lane through libm).
     @inline(__always)
     static func exp(_ xIn: V) -> V {
-        let x = xIn.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.7))
-        let n = (x * 1.442_695_040_888_963_4).rounded(.toNearestOrEven)
+        let lo = V(repeating: -87.3), hi = V(repeating: 88.7)
+        var x = xIn.replacing(with: lo, where: xIn .< lo)
+        x = x.replacing(with: hi, where: x .> hi)
+        let magic = V(repeating: 12_582_912)  // 1.5 · 2^23: adding it rounds to an integer held in the low mantissa bits
+        let t = x * 1.442_695_040_888_963_4 + magic
+        let n = t - magic
         var r = x - n * 0.693_359_375
         r = r - n * -2.121_944_4e-4
         var p = V(repeating: 1.987_569_150_0e-4)
@@ -20,8 +26,9 @@ enum VectorMath {
         p = p * r + 1.666_666_545_9e-1
         p = p * r + 5.000_000_120_1e-1
         let y = p * (r * r) + r + 1
-        let bits = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        return y * unsafeBitCast(bits, to: V.self)
+        let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+        let scale = (ni &+ 127) &<< 23
+        return y * unsafeBitCast(scale, to: V.self)
     }
 
     @inline(__always) static func sigmoid(_ x: V) -> V { 1 / (1 + exp(-x)) }

@@ -63,15 +63,15 @@ public final class Conv1DLayer: Layer {
         let g = geometry
         let inStride = g.inputLength * channels
         let outStride = g.outputLength * filters
-        output.update(repeating: 0, count: batch * outStride)
         // With dilation 1 and no padding, all taps of a window are one contiguous run of k·in inputs: one product.
         let merged = dilation == 1 && g.padLeft == 0 && g.validOutputs(tap: kernelSize - 1).hi == g.outputLength
+        if !merged { output.update(repeating: 0, count: batch * outStride) }
         for b in 0..<batch {
             let x = inputs[0] + b * inStride
             let y = output + b * outStride
             if merged {
-                Gemm.gemmAccumulate(m: g.outputLength, n: filters, k: kernelSize * channels, a: x, lda: stride * channels,
-                                    b: kernel.pointer, c: y, ldc: filters)
+                Gemm.gemm(m: g.outputLength, n: filters, k: kernelSize * channels, a: x, lda: stride * channels,
+                          b: kernel.pointer, c: y, ldc: filters, accumulate: false)
                 continue
             }
             for kk in 0..<kernelSize {

@@ -76,18 +76,17 @@ public final class LSTMLayer: RecurrentLayer {
         let c = h + batch * u
         let z = c + batch * u
         // Input projection for every (sample, step): rows of x are contiguous.
-        xw.update(repeating: 0, count: batch * t * g)
-        Gemm.gemmAccumulate(m: batch * t, n: g, k: inputDim, a: inputs[0], lda: inputDim, b: kernel.pointer, c: xw, ldc: g)
+        Gemm.gemm(m: batch * t, n: g, k: inputDim, a: inputs[0], lda: inputDim, b: kernel.pointer, c: xw, ldc: g, accumulate: false)
         h.update(repeating: 0, count: 2 * batch * u)
         for s in 0..<t {
             let step = goBackwards ? t - 1 - s : s
-            z.update(repeating: 0, count: batch * g)
-            if s > 0 { Gemm.gemmAccumulate(m: batch, n: g, k: u, a: h, lda: u, b: recurrent.pointer, c: z, ldc: g) }
+            // h·R for the whole batch (h is zero before the first step, so that product is skipped).
+            if s > 0 { Gemm.gemm(m: batch, n: g, k: u, a: h, lda: u, b: recurrent.pointer, c: z, ldc: g, accumulate: false) }
             for b in 0..<batch {
                 let zr = z + b * g
                 let xr = xw + (b * t + step) * g
                 // Keras: (x·W + h·R) + b
-                for j in 0..<g { zr[j] = xr[j] + zr[j] }
+                if s > 0 { for j in 0..<g { zr[j] = xr[j] + zr[j] } } else { zr.update(from: xr, count: g) }
                 if let bias { for j in 0..<g { zr[j] += bias.pointer[j] } }
                 recurrentActivation.apply(zr, count: 3 * u, lastAxis: 3 * u)
                 activation.apply(zr + 3 * u, count: u, lastAxis: u)
