@@ -17,7 +17,7 @@ final class ClientUnitTests: XCTestCase {
     }
 
     /// Routes common public endpoints; `other` handles the rest.
-    static func route(_ r: HTTPRequest, other: (HTTPRequest) throws -> HTTPResponse) rethrows -> HTTPResponse {
+    static func route(_ r: HTTPRequest, other: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
         switch r.path {
         case "/fapi/v1/exchangeInfo": return ScriptedTransport.json(200, Fixtures.exchangeInfo)
         case "/fapi/v1/time": return ScriptedTransport.json(200, #"{"serverTime":1700000000000}"#)
@@ -140,6 +140,26 @@ final class ClientUnitTests: XCTestCase {
         XCTAssertEqual(posts.count, 2)
         XCTAssertEqual(posts[0].params["newClientOrderId"], posts[1].params["newClientOrderId"], "same client id on re-send")
         XCTAssertEqual(transport.requests.filter { $0.method == "GET" && $0.path == "/fapi/v1/order" }.count, 1)
+    }
+
+    func testUnknownStatusIsReportedNeverGuessed() async throws {
+        let (ex, transport, _) = make { r, _ in
+            try Self.route(r) { r in
+                if r.method == "POST" { throw TransportFailure(kind: .timeout, mayHaveBeenSent: true, message: "Operation timed out") }
+                return ScriptedTransport.json(502, "<html>Bad Gateway</html>")
+            }
+        }
+        do {
+            _ = try await ex.createOrder(symbol: "BTC/USDT:USDT", type: .market, side: .buy, amount: 1, price: nil,
+                                         params: ["clientOrderId": "unk-1"])
+            XCTFail("expected the unknown status to be reported")
+        } catch let f as ExchangeFailure {
+            XCTAssertEqual(f.kind, .requestTimeout)
+            XCTAssertTrue(f.message.contains("UNKNOWN") && f.message.contains("unk-1"), f.message)
+            XCTAssertFalse(f.description.contains("\n"))
+        }
+        XCTAssertEqual(transport.requests.filter { $0.method == "POST" }.count, 1, "never re-sent blind")
+        XCTAssertEqual(transport.requests.filter { $0.method == "GET" && $0.path == "/fapi/v1/order" }.count, 4, "lookup retried 3 times")
     }
 
     func testRejectedOrderIsNeitherLookedUpNorResent() async throws {

@@ -60,9 +60,8 @@ final class LogCapture: @unchecked Sendable {
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] } set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            capture.add("\(level) \(message) \(metadata ?? [:])")
+        func log(event: LogEvent) {
+            capture.add("\(event.level) \(event.message) \(event.metadata ?? [:]) \(event.error.map { "\($0)" } ?? "")")
         }
     }
 }
