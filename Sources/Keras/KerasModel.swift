@@ -32,7 +32,11 @@ public final class KerasModel {
 
     /// Loads with an explicit layer table (tests use it to add layers; the CLI uses `LayerRegistry.builders`).
     public static func load(path: String, builders: [String: LayerBuilder]) throws -> KerasModel {
-        let file = try ModelFile.open(path)
+        try load(file: try ModelFile.open(path), builders: builders)
+    }
+
+    static func load(file: ModelFile, builders: [String: LayerBuilder] = LayerRegistry.builders) throws -> KerasModel {
+        let path = file.path
         let graph = try SavedGraph.parse(file.config, file: path, format: file.format)
         let plan = try ExecutionPlan(graph: graph, model: file, builders: builders)
         return KerasModel(path: path, format: file.format, metadata: file.metadata, kind: graph.kind, plan: plan)

@@ -57,6 +57,12 @@ struct ModelFile {
     }
 
     private static func openArchive(_ path: String, _ bytes: Data) throws -> ModelFile {
+        let (config, metadata, weights) = try archiveMembers(path, bytes)
+        return try fromArchiveParts(path, config: config, metadata: metadata, weights: weights)
+    }
+
+    /// config.json, metadata.json (optional) and model.weights.h5 of a `.keras` archive.
+    static func archiveMembers(_ path: String, _ bytes: Data) throws -> (config: Data, metadata: Data?, weights: Data) {
         let archive: Archive
         do { archive = try Archive(data: bytes, accessMode: .read) } catch {
             throw KerasError(.corruptContainer, file: path, "corrupt or truncated zip archive (no readable central directory); re-save the model")
@@ -79,13 +85,20 @@ struct ModelFile {
             }
             return out
         }
-        let config = try parseJSON(try member("config.json"), file: path, what: "config.json")
+        let config = try member("config.json")
+        let metadata = archive["metadata.json"] == nil ? nil : try? member("metadata.json")
+        return (config, metadata, try member("model.weights.h5"))
+    }
+
+    /// Assembles a `.keras` model from its three members (also the entry point the fuzz tests use to reach the
+    /// JSON and HDF5 readers without the zip CRC rejecting every mutation).
+    static func fromArchiveParts(_ path: String, config configBytes: Data, metadata metadataBytes: Data?, weights weightBytes: Data) throws -> ModelFile {
+        let config = try parseJSON(configBytes, file: path, what: "config.json")
         var metadata: [String: String] = [:]
-        if archive["metadata.json"] != nil,
-           let meta = try? parseJSON(try member("metadata.json"), file: path, what: "metadata.json").objectValue {
+        if let metadataBytes, let meta = try? parseJSON(metadataBytes, file: path, what: "metadata.json").objectValue {
             for (k, v) in meta { metadata[k] = v.stringValue ?? v.shortDescription }
         }
-        let weights = try HDF5File(image: try member("model.weights.h5"), file: path + "!model.weights.h5")
+        let weights = try HDF5File(image: weightBytes, file: path + "!model.weights.h5")
         return ModelFile(path: path, format: .kerasArchive, config: config, metadata: metadata, weights: weights)
     }
 

@@ -1,0 +1,116 @@
+import Foundation
+import XCTest
+@testable import Keras
+
+/// Deterministic mutation fuzzing of the model loader: mutated whole files (.keras and .h5), mutated config.json
+/// and mutated model.weights.h5 (fed past the zip CRC through `ModelFile.fromArchiveParts`). Every input must
+/// either load (and then predict without trapping) or throw a one-line KerasError; a crash fails the run, and an
+/// input taking over 2 s counts as a hang. Iterations: KERAS_FUZZ_ITERATIONS (default 300 per target, to keep the
+/// suite fast); see tools/fuzz_model/README.md for the long run.
+final class FuzzTests: XCTestCase {
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+    }
+
+    static var iterations: Int { Int(ProcessInfo.processInfo.environment["KERAS_FUZZ_ITERATIONS"] ?? "") ?? 300 }
+    static var seed: UInt64 { UInt64(ProcessInfo.processInfo.environment["KERAS_FUZZ_SEED"] ?? "") ?? 20_261_121 }
+
+    /// One random edit: flips, interesting bytes, truncation, chunk duplication/insertion/removal, digit edits.
+    static func mutate(_ input: [UInt8], _ r: inout Rng) -> [UInt8] {
+        var b = input
+        let edits = 1 + r.below(4)
+        for _ in 0..<edits where !b.isEmpty {
+            switch r.below(8) {
+            case 0: b[r.below(b.count)] ^= UInt8(1 << r.below(8))
+            case 1: b[r.below(b.count)] = [0, 0xFF, 0x7F, 0x80, 0x01, 0x20][r.below(6)]
+            case 2: b.removeLast(r.below(b.count))
+            case 3:
+                let i = r.below(b.count), n = min(b.count - i, 1 + r.below(64))
+                b.insert(contentsOf: b[i..<(i + n)], at: r.below(b.count))
+            case 4:
+                let i = r.below(b.count), n = min(b.count - i, 1 + r.below(64))
+                b.removeSubrange(i..<(i + n))
+            case 5:
+                let i = r.below(b.count)
+                for k in i..<min(b.count, i + 8) { b[k] = UInt8(truncatingIfNeeded: r.next()) }
+            case 6:  // numbers in JSON: change a digit
+                if let i = (0..<20).lazy.map({ _ in r.below(b.count) }).first(where: { (48...57).contains(b[$0]) }) {
+                    b[i] = UInt8(48 + r.below(10))
+                }
+            default:  // structural JSON characters
+                b[r.below(b.count)] = Array("[]{}\",:-0e".utf8)[r.below(11)]
+            }
+        }
+        return b
+    }
+
+    private func runOne(_ what: String, _ body: () throws -> KerasModel) {
+        let t0 = Date()
+        do {
+            let m = try body()
+            // Whatever loaded must also run.
+            let inputs = m.inputShapes.map { [Float](repeating: 0.5, count: 2 * $0.elementCount) }
+            _ = try m.predictAll(inputs: inputs, batch: 2)
+        } catch let e as KerasError {
+            XCTAssertFalse(e.description.contains("\n"), "\(what): multi-line error \(e)")
+        } catch {
+            XCTFail("\(what): not a KerasError: \(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 2, "\(what): took too long (hang?)")
+    }
+
+    private func seeds(_ ext: String) -> [String] {
+        var paths = [Fixtures.loader("dense_seq.\(ext)"), Fixtures.loader("dense_fun.\(ext)")]
+        for name in ["shipped", "transformer", "bidirectional_concat"] {
+            let p = Fixtures.root.appendingPathComponent("\(name).\(ext)").path
+            if FileManager.default.fileExists(atPath: p) { paths.append(p) }
+        }
+        return paths
+    }
+
+    func testFuzzWholeFiles() throws {
+        var r = Rng(state: Self.seed)
+        let dir = try Fixtures.tempDir(self)
+        let seeds = (seeds("keras") + seeds("h5")).map { [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: $0))) ?? Data()) }
+        for i in 0..<Self.iterations {
+            let bytes = Self.mutate(seeds[i % seeds.count], &r)
+            let path = dir.appendingPathComponent("m\(i % 4)").path
+            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            runOne("whole file #\(i)") { try KerasModel.load(path: path, builders: loaderBuilders) }
+        }
+    }
+
+    func testFuzzConfigJSON() throws {
+        var r = Rng(state: Self.seed &+ 1)
+        let parts = try seeds("keras").map { try ModelFile.archiveMembers($0, Data(contentsOf: URL(fileURLWithPath: $0))) }
+        for i in 0..<Self.iterations {
+            let p = parts[i % parts.count]
+            let config = Self.mutate([UInt8](p.config), &r)
+            runOne("config.json #\(i)") {
+                try KerasModel.load(file: ModelFile.fromArchiveParts("fuzz.keras", config: Data(config), metadata: p.metadata, weights: p.weights),
+                                    builders: loaderBuilders)
+            }
+        }
+    }
+
+    func testFuzzWeightsHDF5() throws {
+        var r = Rng(state: Self.seed &+ 2)
+        let parts = try seeds("keras").map { try ModelFile.archiveMembers($0, Data(contentsOf: URL(fileURLWithPath: $0))) }
+        for i in 0..<Self.iterations {
+            let p = parts[i % parts.count]
+            let weights = Self.mutate([UInt8](p.weights), &r)
+            runOne("model.weights.h5 #\(i)") {
+                try KerasModel.load(file: ModelFile.fromArchiveParts("fuzz.keras", config: p.config, metadata: p.metadata, weights: Data(weights)),
+                                    builders: loaderBuilders)
+            }
+        }
+    }
+}
