@@ -61,27 +61,9 @@ public final class Conv1DLayer: Layer {
 
     public func forward(_ inputs: LayerInputs, output: UnsafeMutablePointer<Float>, batch: Int, scratch: UnsafeMutablePointer<Float>) {
         let g = geometry
-        let inStride = g.inputLength * channels
+        Conv1DKernel.run(count: batch, x: inputs[0], geometry: g, channels: channels, filters: filters,
+                         kernel: kernel.pointer, y: output)
         let outStride = g.outputLength * filters
-        // With dilation 1 and no padding, all taps of a window are one contiguous run of k·in inputs: one product.
-        let merged = dilation == 1 && g.padLeft == 0 && g.validOutputs(tap: kernelSize - 1).hi == g.outputLength
-        if !merged { output.update(repeating: 0, count: batch * outStride) }
-        for b in 0..<batch {
-            let x = inputs[0] + b * inStride
-            let y = output + b * outStride
-            if merged {
-                Gemm.gemm(m: g.outputLength, n: filters, k: kernelSize * channels, a: x, lda: stride * channels,
-                          b: kernel.pointer, c: y, ldc: filters, accumulate: false)
-                continue
-            }
-            for kk in 0..<kernelSize {
-                let (lo, hi) = g.validOutputs(tap: kk)
-                guard hi > lo else { continue }
-                Gemm.gemmAccumulate(m: hi - lo, n: filters, k: channels, a: x + g.inputRow(output: lo, tap: kk) * channels,
-                                    lda: stride * channels, b: kernel.pointer + kk * channels * filters,
-                                    c: y + lo * filters, ldc: filters)
-            }
-        }
         if let bias { Gemm.addBias(m: batch * g.outputLength, n: filters, bias: bias.pointer, c: output, ldc: filters) }
         activation.apply(output, count: batch * outStride, lastAxis: filters)
     }

@@ -59,6 +59,20 @@ public final class LSTMLayer: RecurrentLayer {
         return out
     }
 
+    /// One LSTM cell update from pre-activations `z` (gates ordered i, f, o, c): `c = f·c + i·act(z_c)`,
+    /// `h = o·act(c)`. Shared with ConvLSTM1D.
+    @inline(__always)
+    static func cellUpdate(z: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+                           units u: Int, activation: Activation, recurrentActivation: Activation) {
+        recurrentActivation.apply(z, count: 3 * u, lastAxis: 3 * u)
+        activation.apply(z + 3 * u, count: u, lastAxis: u)
+        for j in 0..<u { c[j] = z[u + j] * c[j] + z[j] * z[3 * u + j] }
+        // h = o · act(c): act(c) computed in place in h, then scaled.
+        h.update(from: c, count: u)
+        activation.apply(h, count: u, lastAxis: u)
+        for j in 0..<u { h[j] = z[2 * u + j] * h[j] }
+    }
+
     public func build(inputShapes: [Shape]) throws -> Shape {
         try id.expect(inputShapes, rank: 2)
         let s = inputShapes[0]
@@ -88,15 +102,9 @@ public final class LSTMLayer: RecurrentLayer {
                 // Keras: (x·W + h·R) + b
                 if s > 0 { for j in 0..<g { zr[j] = xr[j] + zr[j] } } else { zr.update(from: xr, count: g) }
                 if let bias { for j in 0..<g { zr[j] += bias.pointer[j] } }
-                recurrentActivation.apply(zr, count: 3 * u, lastAxis: 3 * u)
-                activation.apply(zr + 3 * u, count: u, lastAxis: u)
-                let cr = c + b * u, hr = h + b * u
-                for j in 0..<u { cr[j] = zr[u + j] * cr[j] + zr[j] * zr[3 * u + j] }
-                // h = o · act(c): act(c) computed in place in hr, then scaled.
-                hr.update(from: cr, count: u)
-                activation.apply(hr, count: u, lastAxis: u)
-                for j in 0..<u { hr[j] = zr[2 * u + j] * hr[j] }
-                if returnSequences { (output + (b * t + s) * u).update(from: hr, count: u) }
+                LSTMLayer.cellUpdate(z: zr, c: c + b * u, h: h + b * u, units: u,
+                                     activation: activation, recurrentActivation: recurrentActivation)
+                if returnSequences { (output + (b * t + s) * u).update(from: h + b * u, count: u) }
             }
         }
         if !returnSequences { output.update(from: h, count: batch * u) }
