@@ -34,24 +34,42 @@ extension BinanceUSDM {
         let endpoint: Endpoint = request.conditional ? .newAlgoOrder : .newOrder
         var resends = 0
         while true {
+            let sentAt = time.now()
             do {
                 let o = try JSON.object(try await client.call(endpoint, request.query, method: "createOrder"), method: "createOrder")
                 return request.conditional ? WireParsers.algoOrder(o, symbol: m.symbol) : WireParsers.order(o, symbol: m.symbol)
             } catch let failure as ExchangeFailure where BinanceErrorTable.executionUnknown(failure) {
                 logger.warning("createOrder \(request.clientId): \(failure.kind.name) — execution unknown, looking the order up by client id")
-                do {
-                    let found = try await lookUp(clientId: request.clientId, market: m, conditional: request.conditional)
+                if let found = try await confirm(request, market: m, sentAt: sentAt, after: failure) {
                     logger.notice("createOrder \(request.clientId): order exists on the exchange (id \(found.id)); not re-sending")
                     return found
-                } catch let lookup as ExchangeFailure where lookup.kind == .orderNotFound {
-                    guard resends < configuration.maxOrderResends else { throw failure }
-                    resends += 1
-                    logger.notice("createOrder \(request.clientId): exchange says it does not exist; re-sending (\(resends))")
-                } catch {
-                    var f = failure
-                    f.message = "order status UNKNOWN after '\(failure.message)'; looking up clientOrderId \(request.clientId) also failed (\(error)); check fetchOrder with params clientOrderId before placing it again"
-                    throw f
                 }
+                guard resends < configuration.maxOrderResends else { throw failure }
+                resends += 1
+                logger.notice("createOrder \(request.clientId): exchange says it does not exist; re-sending (\(resends))")
+            }
+        }
+    }
+
+    /// The order as the exchange has it, or nil once the exchange says it does not exist *after* the request's
+    /// recvWindow has passed (a request still in flight could otherwise execute after a premature "not found").
+    /// Any other failure of the lookup leaves the status unknown: that is reported, never guessed.
+    func confirm(_ request: OrderRequest, market m: Market, sentAt: Int64, after failure: ExchangeFailure) async throws -> Order? {
+        var waited = false
+        while true {
+            do {
+                return try await lookUp(clientId: request.clientId, market: m, conditional: request.conditional)
+            } catch let lookup as ExchangeFailure where lookup.kind == .orderNotFound {
+                let settledAt = sentAt + Int64(configuration.recvWindow) + 1_000
+                let now = time.now()
+                if waited || now >= settledAt { return nil }
+                waited = true
+                logger.notice("createOrder \(request.clientId): not found yet; waiting \(settledAt - now) ms (recvWindow) before concluding it does not exist")
+                try await time.sleep(settledAt - now)
+            } catch {
+                var f = failure
+                f.message = "order status UNKNOWN after '\(failure.message)'; looking up clientOrderId \(request.clientId) also failed (\(error)); check fetchOrder with params clientOrderId before placing it again"
+                throw f
             }
         }
     }

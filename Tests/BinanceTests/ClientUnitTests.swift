@@ -121,7 +121,7 @@ final class ClientUnitTests: XCTestCase {
     }
 
     func testResendOnlyAfterExchangeSaysItDoesNotExist() async throws {
-        let (ex, transport, _) = make { r, _ in
+        let (ex, transport, clock) = make { r, _ in
             try Self.route(r) { r in
                 if r.method == "POST" {
                     // The first POST gets Binance's 503 "Unknown error" (not executed here), the second succeeds.
@@ -139,7 +139,9 @@ final class ClientUnitTests: XCTestCase {
         let posts = transport.requests.filter { $0.method == "POST" }
         XCTAssertEqual(posts.count, 2)
         XCTAssertEqual(posts[0].params["newClientOrderId"], posts[1].params["newClientOrderId"], "same client id on re-send")
-        XCTAssertEqual(transport.requests.filter { $0.method == "GET" && $0.path == "/fapi/v1/order" }.count, 1)
+        // Looked up, then again once the request's recvWindow has surely passed, and only then re-sent.
+        XCTAssertEqual(transport.requests.filter { $0.method == "GET" && $0.path == "/fapi/v1/order" }.count, 2)
+        XCTAssertEqual(clock.sleeps, [6_000])
     }
 
     func testUnknownStatusIsReportedNeverGuessed() async throws {

@@ -18,10 +18,10 @@ final class Loopback {
     private let traceLock = NSLock()
     private var traceLines: [String] = []
 
-    init() {
+    init(clockRunning: Bool = false) {
         var options = BinanceTestServer.Options()
         options.startTimeMs = Loopback.start + Int64(Loopback.candleCount) * 60_000
-        options.clockRunning = false
+        options.clockRunning = clockRunning
         server = BinanceTestServer(options: options)
     }
 
@@ -41,15 +41,19 @@ final class Loopback {
 
     /// A client on the loopback server with its own manual clock (so waits cost no real time).
     func client(secret: String = Loopback.secret, clock: ManualTime = ManualTime(startMs: 1_600_000_000_000)) -> BinanceUSDM {
+        client(secret: secret, time: clock.timeSource, transport: CurlTransport(connectTimeoutMs: 2_000, totalTimeoutMs: 5_000))
+    }
+
+    func client(secret: String = Loopback.secret, time: TimeSource, transport: HTTPTransport, recvWindow: Int = 5_000) -> BinanceUSDM {
         var config = BinanceConfiguration(baseURL: server.baseURL, credentials: .init(apiKey: Loopback.apiKey, secret: secret))
         config.logger = logs.logger
         config.backoffBaseMs = 250
+        config.recvWindow = recvWindow
         config.trace = { [weak self] line in
             guard let self else { return }
             self.traceLock.lock(); self.traceLines.append(line); self.traceLock.unlock()
         }
-        return BinanceUSDM(configuration: config, transport: CurlTransport(connectTimeoutMs: 2_000, totalTimeoutMs: 5_000),
-                           time: clock.timeSource)
+        return BinanceUSDM(configuration: config, transport: transport, time: time)
     }
 
     func requests(_ method: String, _ path: String) -> [BinanceTestServer.RecordedRequest] {
