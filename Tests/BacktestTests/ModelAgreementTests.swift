@@ -50,6 +50,11 @@ final class ModelAgreementTests: XCTestCase {
         XCTAssertEqual(recorder.seen.count, range.count)
         let byTime = Dictionary(uniqueKeysWithValues: zip(series.times, series.predicted))
         for (time, value) in recorder.seen { XCTAssertEqual(byTime[time], value, "decision after \(UTCTime.iso(time))") }
+        // The fast replay engine makes the same trades on real data.
+        let replay = try await StrategyReplay.run(config: config, candles: candles, timeframe: .oneDay, range: range, predictions: pre,
+                                                  simulation: SimulationSettings(), market: TraderBacktest.market(symbol: config.symbol, candles: candles))
+        XCTAssertEqual(replay.trades, result.trades)
+        XCTAssertEqual(replay.metrics, result.metrics)
     }
 
     /// The real binary: `trading-bot predict --candles` on a file ending at a window prints evaluate's number.

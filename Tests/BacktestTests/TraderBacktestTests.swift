@@ -104,3 +104,38 @@ final class TraderBacktestTests: XCTestCase {
         XCTAssertEqual(series.current.first, candles[4].close)
     }
 }
+
+/// The fast replay engine makes exactly the Trader's trades, for every order type and stop placement.
+final class StrategyReplayTests: XCTestCase {
+    func testReplayMatchesTheTraderTradeForTrade() async throws {
+        let candles = TraderBacktestTests.candles
+        let market = TraderBacktest.market(symbol: "BTC/USDT:USDT", candles: candles)
+        let range = 5..<60
+        // A noisy predictor: the next close, plus or minus 3 % depending on the day, so both signals and stops occur.
+        let noisy = RulePredictor(windowSize: 5) { c, end in
+            let next = end + 1 < c.count ? c[end + 1].close : c[end].close
+            return next * (end % 3 == 0 ? 0.97 : 1.03)
+        }
+        let pre = try TraderBacktest.precompute(candles: candles, range: range, predictor: noisy)
+        for overrides in [["LEVERAGE": "3"], ["ORDER_TYPE": "limit"], ["STOP_LOSS_ON_EXCHANGE": "true", "STOP_LOSS": "0.02", "LEVERAGE": "5"],
+                          ["MARGIN_TYPE": "cross", "LEVERAGE": "20"]] {
+            var o = ["WINDOW_SIZE": "5", "THRESHOLD": "0.01", "RETRY_DELAY": "0"]
+            o.merge(overrides) { $1 }
+            let config = try ConfigLoader(path: nil, environment: [:], overrides: o, requireModelFiles: false).load().config
+            var sim = SimulationSettings()
+            sim.fundingRate = Decimal(string: "0.0001")
+            let trader = try await TraderBacktest.run(config: config, candles: candles, timeframe: .oneDay, range: range,
+                                                      predictor: pre, simulation: sim, market: market)
+            let replay = try await StrategyReplay.run(config: config, candles: candles, timeframe: .oneDay, range: range,
+                                                      predictions: pre, simulation: sim, market: market)
+            XCTAssertTrue(trader.failedCycles.isEmpty && replay.failedCycles.isEmpty, "\(overrides) \(trader.failedCycles) \(replay.failedCycles)")
+            XCTAssertGreaterThan(trader.trades.count, 2, "\(overrides)")
+            XCTAssertEqual(trader.trades, replay.trades, "\(overrides)")
+            XCTAssertEqual(trader.equity, replay.equity, "\(overrides)")
+            XCTAssertEqual(trader.metrics, replay.metrics, "\(overrides)")
+            if overrides["STOP_LOSS_ON_EXCHANGE"] != nil {
+                XCTAssertTrue(trader.trades.contains { $0.exit == .stop }, "exchange-side stops fired: \(trader.trades.map(\.exit))")
+            }
+        }
+    }
+}

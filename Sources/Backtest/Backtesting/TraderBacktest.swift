@@ -78,6 +78,8 @@ public struct TraderBacktest {
         var settings = try Trader.Settings(config: config)
         settings.symbol = market.symbol
         settings.maxRetries = 0
+        // Trader turns exchange-side stops off in dry-run (nothing to hold them); the simulated exchange holds them.
+        settings.stopLossOnExchange = config.stopLossOnExchange
         let trader = Trader(settings: settings, exchange: exchange, journal: try Journal(path: journalPath),
                             predictor: predictor, strategy: ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss),
                             orderer: Orderer(config: config), pause: { _ in })

@@ -47,8 +47,11 @@ public enum BacktestPipeline {
         public var simulateSeconds: Double
     }
 
+    /// `trader`: the live Trader with its journal (the default). `replay`: `StrategyReplay`, same decisions, faster.
+    public enum Engine: String, CaseIterable { case trader, replay }
+
     public static func run(setup: OfflineSetup, from: Int64?, to: Int64?, simulation: SimulationSettings,
-                           journalPath: String = ":memory:") async throws -> Outcome {
+                           journalPath: String = ":memory:", engine: Engine = .trader) async throws -> Outcome {
         let candles = setup.input.candles
         let batch = ModelBatchPredictor(setup.predictor)
         let range = try TraderBacktest.decisionRange(candles: candles, windowSize: batch.windowSize, from: from, to: to)
@@ -57,9 +60,16 @@ public enum BacktestPipeline {
         let predictSeconds = Date().timeIntervalSince(tp)
         let market = TraderBacktest.market(symbol: setup.config.symbol, candles: Array(candles[range]))
         let ts = Date()
-        let result = try await TraderBacktest.run(config: setup.config, candles: candles, timeframe: setup.input.timeframe,
+        let result: BacktestResult
+        switch engine {
+        case .trader:
+            result = try await TraderBacktest.run(config: setup.config, candles: candles, timeframe: setup.input.timeframe,
                                                   range: range, predictor: precomputed, simulation: simulation,
                                                   market: market, journalPath: journalPath)
+        case .replay:
+            result = try await StrategyReplay.run(config: setup.config, candles: candles, timeframe: setup.input.timeframe,
+                                                  range: range, predictions: precomputed, simulation: simulation, market: market)
+        }
         let simulateSeconds = Date().timeIntervalSince(ts)
         let interval = setup.input.timeframe.milliseconds
         let periodStart = candles[range.lowerBound].timestamp                // first candle traded on

@@ -31,6 +31,8 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Keep the backtest's journal in this SQLite file (default: in memory).") var journal: String?
     @Option(name: .customLong("synthetic-minutes"), help: "Benchmark input: this many synthetic 1m candles instead of --candles.") var syntheticMinutes: Int?
     @Flag(help: "Time evaluate and backtest (use with --synthetic-minutes or --candles).") var bench = false
+    @Option(help: "trader: the live Trader with its journal; replay: the same Strategy/Orderer/exchange without the journal (fast). Default trader (bench: replay).")
+    var engine: String?
 
     func run() async throws {
         var sim = SimulationSettings()
@@ -46,6 +48,9 @@ struct BacktestCommand: AsyncParsableCommand {
                 throw OptionError(message: "give exactly one of --candles FILE or --synthetic-minutes N")
             }
             if let n = syntheticMinutes, n < 100 { throw OptionError(message: "--synthetic-minutes \(n): use at least 100") }
+            if let engine, BacktestPipeline.Engine(rawValue: engine) == nil {
+                throw OptionError(message: "--engine '\(engine)': use trader or replay")
+            }
         } catch { Console.error("backtest: \(error)"); throw ExitCode(2) }
         do {
             let input: CandleInput
@@ -59,11 +64,13 @@ struct BacktestCommand: AsyncParsableCommand {
             if let scalers { overrides["SCALERS_PATH"] = scalers }
             let setup = try OfflineSetup.load(configPath: config, overrides: overrides, input: input)
             if bench {
-                try await BenchRunner.run(setup: setup, simulation: sim)
+                try await BenchRunner.run(setup: setup, simulation: sim,
+                                          engines: [engine.flatMap(BacktestPipeline.Engine.init(rawValue:)) ?? .replay])
                 return
             }
             let outcome = try await BacktestPipeline.run(setup: setup, from: fromMs, to: toMs, simulation: sim,
-                                                         journalPath: journal ?? ":memory:")
+                                                         journalPath: journal ?? ":memory:",
+                                                         engine: engine.flatMap(BacktestPipeline.Engine.init(rawValue:)) ?? .trader)
             if let out { _ = try outcome.report.write(to: out, result: outcome.result) }
             if let report { try outcome.report.html(result: outcome.result).write(toFile: report, atomically: true, encoding: .utf8) }
             if json {

@@ -1,0 +1,84 @@
+import Bot
+import Exchange
+import Foundation
+
+/// The fast engine for long backtests: the same `Strategy`, `Orderer` and `SimulatedExchange` as the Trader path,
+/// driven directly, without the Trader's per-cycle journal rows, JSON snapshots and fetch round-trips.
+///
+/// It repeats `Trader.runCycle`'s decision steps in the same order (close → re-read position → open when flat →
+/// exchange-side stop), and a test checks it produces the same trades as the Trader over real data. Use the Trader
+/// path (`--engine trader`, the default) when the journal is wanted; this one for a year of minutes.
+public struct StrategyReplay {
+    public static func run(config: BotConfig, candles: [Candle], timeframe: Timeframe, range: Range<Int>,
+                           predictions: PrecomputedPredictor, simulation: SimulationSettings, market: Market) async throws -> BacktestResult {
+        let exchange = SimulatedExchange(market: market, timeframe: timeframe, candles: candles, settings: simulation,
+                                         start: range.lowerBound)
+        let symbol = market.symbol
+        let strategy = ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss)
+        let orderer = Orderer(config: config)
+        let w = predictions.windowSize
+        var prepared = false
+        let marketID = market.id
+        func prepare() async throws {
+            guard !prepared else { return }
+            try await exchange.setMarginMode(config.marginType == "cross" ? .cross : .isolated, symbol: symbol)
+            try await exchange.setLeverage(config.leverage, symbol: symbol)
+            prepared = true
+        }
+        func send(_ r: OrderRequest) async {
+            _ = try? await exchange.createOrder(symbol: symbol, type: r.type, side: r.side, amount: r.amount, price: r.price, params: r.params)
+        }
+        let backtester = Backtester(exchange: exchange, start: range.lowerBound, end: range.upperBound)
+        return await backtester.run { now in
+            let i = exchange.index
+            let last = candles[i - 1]
+            do {
+                if config.orderType == "limit" {
+                    for o in try await exchange.fetchOpenOrders(symbol: symbol, params: [:]) where o.type == .limit {
+                        _ = try await exchange.cancelOrder(id: o.id, symbol: symbol, params: [:])
+                    }
+                }
+                let predicted = try predictions.predict(Array(candles[(i - w)..<i]))
+                let close = Decimal(string: "\(last.close)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(last.close)
+                var position = exchange.positionSnapshot
+                let decision = strategy.decide(StrategyInput(currentPrice: close, predictedPrice: predicted, position: position))
+                if decision.close, let current = position {
+                    try await prepare()
+                    if config.stopLossOnExchange {
+                        for o in try await exchange.fetchOpenOrders(symbol: symbol, params: ["trigger": true]) where o.type == .stopMarket {
+                            _ = try await exchange.cancelOrder(id: o.id, symbol: symbol, params: [:])
+                        }
+                    }
+                    await send(orderer.exit(position: current, price: close, market: market,
+                                            clientOrderID: ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .close)))
+                    position = exchange.positionSnapshot
+                }
+                if let side = decision.open, position == nil {
+                    try await prepare()
+                    let free = exchange.freeBalance
+                    if let request = try? orderer.entry(side: side, freeBalance: free, price: close, market: market,
+                                                        clientOrderID: ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .open)) {
+                        await send(request)
+                    }
+                    position = exchange.positionSnapshot
+                }
+                if config.stopLossOnExchange, let current = position,
+                   try await exchange.fetchOpenOrders(symbol: symbol, params: ["trigger": true]).isEmpty {
+                    await send(orderer.stopLossOrder(position: current, market: market,
+                                                     clientOrderID: ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .stopLoss)))
+                }
+                return nil
+            } catch {
+                return String(describing: error)
+            }
+        }
+    }
+}
+
+extension SimulatedExchange {
+    /// The open position as the strategy sees it (no `Position` struct, no mark price): the replay's fast read.
+    public var positionSnapshot: PositionSnapshot? {
+        lock.withLock { account.position.map { PositionSnapshot(side: $0.side, amount: $0.amount, entryPrice: $0.entryPrice) } }
+    }
+    public var freeBalance: Decimal { lock.withLock { account.free } }
+}
