@@ -153,6 +153,46 @@ final class BotEndToEndTests: XCTestCase {
         XCTAssertNotNil(journal.cycles.last?["position_side"] as? String)
     }
 
+    func testStopLossIsPlacedOnTheExchangeAndCancelledWithThePosition() throws {
+        try requireModel()
+        let scenario = try Scenario(self)
+        let exchange = try scenario.startExchange()
+        let decisions = try scenario.expectedDecisions(indices: 5...18, threshold: 0.002)
+        let open = try XCTUnwrap(decisions.firstIndex { $0.hasPrefix("open") }) + 5
+        let close = try XCTUnwrap(decisions[(open - 5 + 1)...].firstIndex { $0.hasPrefix("close") }) + 5
+        try scenario.writeConfig(mode: "testnet", extra: ["STOP_LOSS": "0.05", "STOP_LOSS_ON_EXCHANGE": "true"])
+        func runOnce(_ index: Int) throws -> [[String: Any]] {
+            try exchange.setClock(scenario.after(index))
+            let output = try scenario.bot(["run", "--once", "--log-format", "json"], environment: scenario.credentials)
+            XCTAssertEqual(output.status, 0, output.stderr)
+            // Every line of --log-format json is one JSON object.
+            for line in output.stdout.split(separator: "\n") {
+                XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+            }
+            return (try exchange.state()["algoOrders"] as? [[String: Any]]) ?? []
+        }
+        let afterOpen = try runOnce(open)
+        let stop = try XCTUnwrap(afterOpen.first, "no stop-loss order after the entry")
+        XCTAssertEqual(afterOpen.count, 1)
+        XCTAssertEqual(stop["orderType"] as? String, "STOP_MARKET")
+        XCTAssertEqual(stop["reduceOnly"] as? Bool, true)
+        XCTAssertEqual(stop["algoStatus"] as? String, "NEW")
+        let state = try exchange.state()
+        let position = try XCTUnwrap(((state["accounts"] as? [[String: Any]])?.first?["positions"] as? [[String: Any]])?.first)
+        let amount = try XCTUnwrap(Decimal(string: position["positionAmt"] as? String ?? ""))
+        let entry = try XCTUnwrap(Decimal(string: position["entryPrice"] as? String ?? ""))
+        let long = amount > 0
+        XCTAssertEqual(stop["side"] as? String, long ? "SELL" : "BUY")
+        XCTAssertEqual(Decimal(string: stop["quantity"] as? String ?? ""), abs(amount))
+        let raw = entry * (long ? Decimal(string: "0.95")! : Decimal(string: "1.05")!)
+        let trigger = try XCTUnwrap(Decimal(string: stop["triggerPrice"] as? String ?? ""))
+        XCTAssertEqual(trigger, Precision.toStep(raw, step: Decimal(string: "0.1")!, rounding: long ? .down : .up))
+        for index in (open + 1)...close { _ = try runOnce(index) }
+        let afterClose = (try exchange.state()["algoOrders"] as? [[String: Any]]) ?? []
+        XCTAssertFalse(afterClose.contains { $0["algoStatus"] as? String == "NEW" && $0["clientAlgoId"] as? String == stop["clientAlgoId"] as? String },
+                       "the stop of the closed position is still working: \(afterClose)")
+    }
+
     func testBadConfigGivesOneLinePerProblemExitTwoAndNoNetworkCall() throws {
         let scenario = try Scenario(self)
         let exchange = try scenario.startExchange()
