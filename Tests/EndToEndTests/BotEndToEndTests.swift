@@ -100,6 +100,16 @@ final class BotEndToEndTests: XCTestCase {
         XCTAssertEqual(Set(journalOrders.compactMap { $0["client_order_id"] as? String }),
                        Set(serverOrders.compactMap { $0["clientOrderId"] as? String }))
         XCTAssertTrue(journalOrders.allSatisfy { $0["state"] as? String == "sent" })
+        // The journal never holds the key or the secret (nor does its write-ahead log).
+        for file in ["testnet.sqlite", "testnet.sqlite-wal"] {
+            let bytes = (try? Data(contentsOf: scenario.directory.appendingPathComponent(file))) ?? Data()
+            XCTAssertNil(bytes.range(of: Data(TestExchange.apiSecret.utf8)), file)
+            XCTAssertNil(bytes.range(of: Data(TestExchange.apiKey.utf8)), file)
+        }
+        let text = try scenario.bot(["journal", "--journal", "testnet.sqlite", "--limit", "3"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertEqual(text.stdout.split(separator: "\n").filter { $0.hasPrefix("#") }.count, 3, text.stdout)
+        XCTAssertTrue(text.stdout.contains("tb-BTCUSDT-"), text.stdout)
 
         // Dry-run on the same candles (market data from the same server, no keys) decides the same.
         try scenario.writeConfig(mode: "dry-run", journal: "dry.sqlite")
@@ -210,6 +220,21 @@ final class BotEndToEndTests: XCTestCase {
             XCTAssertFalse(output.stderr.contains(TestExchange.apiSecret))
         }
         XCTAssertEqual((try exchange.state()["requestCount"] as? Int) ?? -1, before, "no request reached the exchange")
+    }
+
+    func testLiveRunsOnlyWithConfirmationAndSaysSo() throws {
+        try requireModel()
+        let scenario = try Scenario(self)
+        let exchange = try scenario.startExchange()
+        try scenario.writeConfig(mode: "live")  // EXCHANGE_URL points at the loopback server: no real money here
+        let output = try scenario.bot(["run", "--once", "--confirm-live"], environment: scenario.credentials)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let banner = try XCTUnwrap(output.stdout.split(separator: "\n").first.map(String.init))
+        XCTAssertTrue(banner.contains("LIVE TRADING"), banner)
+        XCTAssertTrue(banner.contains("BTC/USDT:USDT"), banner)
+        XCTAssertTrue(banner.contains("e2e-…6789"), "masked account key: \(banner)")
+        XCTAssertFalse(output.stdout.contains(TestExchange.apiKey))
+        XCTAssertGreaterThan((try exchange.state()["requestCount"] as? Int) ?? 0, 0)
     }
 
     func testLiveIsRefusedWithoutConfirmation() throws {
