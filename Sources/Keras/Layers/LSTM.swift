@@ -83,14 +83,28 @@ public final class LSTMLayer: RecurrentLayer {
         return returnSequences ? [steps, units] : [units]
     }
 
+    /// Samples run through the recurrence together: enough to fill the 4-row GEMM blocks, few enough that the
+    /// projections and states stay in L1/L2 for big batches.
+    static let chunk = 64
+
     public func forward(_ inputs: LayerInputs, output: UnsafeMutablePointer<Float>, batch: Int, scratch: UnsafeMutablePointer<Float>) {
+        let inCount = steps * inputDim, outCount = returnSequences ? steps * units : units
+        var b0 = 0
+        while b0 < batch {
+            let n = Swift.min(LSTMLayer.chunk, batch - b0)
+            run(x: inputs[0] + b0 * inCount, output: output + b0 * outCount, batch: n, scratch: scratch)
+            b0 += n
+        }
+    }
+
+    private func run(x: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int, scratch: UnsafeMutablePointer<Float>) {
         let u = units, g = 4 * units, t = steps
         let xw = scratch
         let h = xw + batch * t * g
         let c = h + batch * u
         let z = c + batch * u
         // Input projection for every (sample, step): rows of x are contiguous.
-        Gemm.gemm(m: batch * t, n: g, k: inputDim, a: inputs[0], lda: inputDim, b: kernel.pointer, c: xw, ldc: g, accumulate: false)
+        Gemm.gemm(m: batch * t, n: g, k: inputDim, a: x, lda: inputDim, b: kernel.pointer, c: xw, ldc: g, accumulate: false)
         h.update(repeating: 0, count: 2 * batch * u)
         for s in 0..<t {
             let step = goBackwards ? t - 1 - s : s

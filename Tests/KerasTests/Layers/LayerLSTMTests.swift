@@ -43,6 +43,18 @@ final class LayerLSTMTests: XCTestCase {
         }
     }
 
+    /// Batches larger than `LSTMLayer.chunk` run in chunks; every sample must still get its own numbers.
+    func testBatchLargerThanChunk() throws {
+        let n = LSTMLayer.chunk + 7
+        let json = #"{"units": 3, "return_sequences": true}"#
+        let x = LayerTest.det(n * 8, 11)
+        let big = try LayerTest.run("LSTM", json, weights: cell, inputShapes: [[4, 2]], batch: n, inputs: [x])
+        for b in [0, LSTMLayer.chunk, n - 1] {
+            let one = try LayerTest.run("LSTM", json, weights: cell, inputShapes: [[4, 2]], batch: 1, inputs: [Array(x[(b * 8)..<(b * 8 + 8)])])
+            LayerTest.assertClose(Array(big.values[(b * 12)..<(b * 12 + 12)]), one.values, tolerance: 0)
+        }
+    }
+
     func testRefusals() {
         LayerTest.assertRefused("LSTM", #"{"units": 3, "return_state": true}"#, weights: cell, kind: .unsupportedOption, mention: "return_state")
         LayerTest.assertRefused("LSTM", #"{"units": 3, "stateful": true}"#, weights: cell, kind: .unsupportedOption, mention: "stateful")
