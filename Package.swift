@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange"]),
         .testTarget(name: "BinanceTests", dependencies: ["Binance", "Exchange", "BinanceTestServer"]),
         .testTarget(name: "BotTests", dependencies: ["Bot", "Exchange", "Keras", "Scaling"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange", "Binance", "BinanceTestServer"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot"]),
         .testTarget(name: "BinanceTestServerTests", dependencies: ["BinanceTestServer", .product(name: "Crypto", package: "swift-crypto")]),
     ],

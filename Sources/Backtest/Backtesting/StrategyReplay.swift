@@ -38,7 +38,13 @@ public struct StrategyReplay {
                         _ = try await exchange.cancelOrder(id: o.id, symbol: symbol, params: [:])
                     }
                 }
-                let predicted = try predictions.predict(Array(candles[(i - w)..<i]))
+                // Same number as the window lookup (tested), without building the window.
+                let predicted: Double
+                if let s = predictions.decisionStart, i - s >= 0, i - s < predictions.values.count {
+                    predicted = predictions.values[i - s]
+                } else {
+                    predicted = try predictions.predict(Array(candles[(i - w)..<i]))
+                }
                 let close = Decimal(string: "\(last.close)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(last.close)
                 var position = exchange.positionSnapshot
                 let decision = strategy.decide(StrategyInput(currentPrice: close, predictedPrice: predicted, position: position))

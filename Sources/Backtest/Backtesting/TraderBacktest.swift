@@ -9,9 +9,14 @@ public final class PrecomputedPredictor: PricePredicting, @unchecked Sendable {
     public let windowSize: Int
     let table: [Int64: Double]
     let firstTime: [Int64: Int64]
+    /// The predictions in decision order, and the candle index of the first decision (for index lookups).
+    public let values: [Double]
+    public let decisionStart: Int?
 
-    public init(windowSize: Int, lastTimes: [Int64], firstTimes: [Int64], predictions: [Double]) {
+    public init(windowSize: Int, lastTimes: [Int64], firstTimes: [Int64], predictions: [Double], decisionStart: Int? = nil) {
         self.windowSize = windowSize
+        self.values = predictions
+        self.decisionStart = decisionStart
         var t: [Int64: Double] = [:], f: [Int64: Int64] = [:]
         t.reserveCapacity(lastTimes.count); f.reserveCapacity(lastTimes.count)
         for i in lastTimes.indices { t[lastTimes[i]] = predictions[i]; f[lastTimes[i]] = firstTimes[i] }
@@ -66,7 +71,8 @@ public struct TraderBacktest {
             s = e
         }
         return PrecomputedPredictor(windowSize: w, lastTimes: ends.map { candles[$0].timestamp },
-                                    firstTimes: ends.map { candles[$0 - w + 1].timestamp }, predictions: predictions)
+                                    firstTimes: ends.map { candles[$0 - w + 1].timestamp }, predictions: predictions,
+                                    decisionStart: range.lowerBound)
     }
 
     /// Runs the backtest. `journalPath` ":memory:" keeps the journal in memory (the default: it is not needed after).
