@@ -57,9 +57,10 @@ public final class KerasModel {
     /// Total number of weights.
     public var parameterCount: Int { plan.parameterCount }
 
-    /// Preallocated buffers for up to `maxBatch` samples per run.
-    public func makeSession(maxBatch: Int) -> InferenceSession {
-        InferenceSession(plan: plan, maxBatch: maxBatch)
+    /// Preallocated buffers for up to `maxBatch` samples per run. `tile` (samples per pass through the layers for
+    /// large batches) defaults to what keeps one tile's activations within ~256 KB of cache.
+    public func makeSession(maxBatch: Int, tile: Int? = nil) -> InferenceSession {
+        InferenceSession(plan: plan, maxBatch: maxBatch, tile: tile)
     }
 
     /// Predicts `batch` samples of a single-input model; returns the first output, `batch × outputShape` floats.

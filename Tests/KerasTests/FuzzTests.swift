@@ -54,6 +54,33 @@ final class FuzzTests: XCTestCase {
         return b
     }
 
+    /// KERAS_FUZZ_LAST=path: each input is written there before it is tried, so a crash leaves its reproducer.
+    static let lastInputPath = ProcessInfo.processInfo.environment["KERAS_FUZZ_LAST"]
+
+    static func record(_ bytes: [UInt8], kind: String, seed: String = "") {
+        guard let p = lastInputPath else { return }
+        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        FileManager.default.createFile(atPath: p + ".kind", contents: Data("\(kind)\n\(seed)".utf8))
+    }
+
+    /// Replays one saved input (KERAS_FUZZ_REPLAY=path, with path.kind = kind and seed model as recorded) — for debugging a crash found by a long run.
+    func testReplay() throws {
+        let env = ProcessInfo.processInfo.environment
+        guard let path = env["KERAS_FUZZ_REPLAY"] else { throw XCTSkip("set KERAS_FUZZ_REPLAY to replay a saved fuzz input") }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let meta = ((try? String(contentsOfFile: path + ".kind", encoding: .utf8)) ?? "whole").split(separator: "\n").map(String.init)
+        let kind = meta.first ?? "whole"
+        let seed = meta.count > 1 && !meta[1].isEmpty ? meta[1] : Fixtures.loader("dense_seq.keras")
+        let p = try ModelFile.archiveMembers(seed, Data(contentsOf: URL(fileURLWithPath: seed)))
+        runOne("replay \(kind)") {
+            switch kind {
+            case "config": return try KerasModel.load(file: ModelFile.fromArchiveParts("replay.keras", config: bytes, metadata: nil, weights: p.weights))
+            case "weights": return try KerasModel.load(file: ModelFile.fromArchiveParts("replay.keras", config: p.config, metadata: nil, weights: bytes))
+            default: return try KerasModel.load(path: path)
+            }
+        }
+    }
+
     private func runOne(_ what: String, _ body: () throws -> KerasModel) {
         let t0 = Date()
         do {
@@ -84,6 +111,7 @@ final class FuzzTests: XCTestCase {
         let seeds = (seeds("keras") + seeds("h5")).map { [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: $0))) ?? Data()) }
         for i in 0..<Self.iterations {
             let bytes = Self.mutate(seeds[i % seeds.count], &r)
+            Self.record(bytes, kind: "whole")
             let path = dir.appendingPathComponent("m\(i % 4)").path
             FileManager.default.createFile(atPath: path, contents: Data(bytes))
             runOne("whole file #\(i)") { try KerasModel.load(path: path, builders: loaderBuilders) }
@@ -92,10 +120,12 @@ final class FuzzTests: XCTestCase {
 
     func testFuzzConfigJSON() throws {
         var r = Rng(state: Self.seed &+ 1)
-        let parts = try seeds("keras").map { try ModelFile.archiveMembers($0, Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let seedPaths = seeds("keras")
+        let parts = try seedPaths.map { try ModelFile.archiveMembers($0, Data(contentsOf: URL(fileURLWithPath: $0))) }
         for i in 0..<Self.iterations {
             let p = parts[i % parts.count]
             let config = Self.mutate([UInt8](p.config), &r)
+            Self.record(config, kind: "config", seed: seedPaths[i % parts.count])
             runOne("config.json #\(i)") {
                 try KerasModel.load(file: ModelFile.fromArchiveParts("fuzz.keras", config: Data(config), metadata: p.metadata, weights: p.weights),
                                     builders: loaderBuilders)
@@ -105,10 +135,12 @@ final class FuzzTests: XCTestCase {
 
     func testFuzzWeightsHDF5() throws {
         var r = Rng(state: Self.seed &+ 2)
-        let parts = try seeds("keras").map { try ModelFile.archiveMembers($0, Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let seedPaths = seeds("keras")
+        let parts = try seedPaths.map { try ModelFile.archiveMembers($0, Data(contentsOf: URL(fileURLWithPath: $0))) }
         for i in 0..<Self.iterations {
             let p = parts[i % parts.count]
             let weights = Self.mutate([UInt8](p.weights), &r)
+            Self.record(weights, kind: "weights", seed: seedPaths[i % parts.count])
             runOne("model.weights.h5 #\(i)") {
                 try KerasModel.load(file: ModelFile.fromArchiveParts("fuzz.keras", config: p.config, metadata: p.metadata, weights: Data(weights)),
                                     builders: loaderBuilders)

@@ -131,4 +131,28 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(y.count, n)
         XCTAssertEqual(y[n - 1], try m.predict(Array(x[((n - 1) * 4)...]), batch: 1)[0])
     }
+
+    func testTiledLargeBatchMatchesWindowByWindow() throws {
+        let path = Fixtures.root.appendingPathComponent("shipped.keras").path
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: path), "shipped fixture not generated")
+        let m = try KerasModel.load(path: path)
+        let big = m.makeSession(maxBatch: 1000)
+        XCTAssertLessThan(big.tile, 1000, "the shipped model should run tiled at batch 1000")
+        let per = m.inputShape.elementCount
+        for i in 0..<big.input.count { big.input[i] = Float((i * 7919) % 1000) / 1000 }
+        let heap = HeapUsage.bytesInUse
+        big.run(batch: 999)
+        big.run(batch: 1000)
+        XCTAssertEqual(HeapUsage.bytesInUse, heap, "tiled run allocated")
+        let one = m.makeSession(maxBatch: 1)
+        for w in [0, 1, big.tile - 1, big.tile, big.tile + 1, 998, 999] {
+            for k in 0..<per { one.input[k] = big.input[w * per + k] }
+            one.run(batch: 1)
+            XCTAssertEqual(one.output[0], big.output[w], "window \(w)")
+        }
+        big.run(batch: 3)  // back to the untiled path with restored tables
+        for k in 0..<per { one.input[k] = big.input[2 * per + k] }
+        one.run(batch: 1)
+        XCTAssertEqual(one.output[0], big.output[2])
+    }
 }

@@ -14,6 +14,14 @@ public final class InferenceSession {
     private let stepOutputs: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     private let stepInputs: UnsafeMutablePointer<LayerInputs>
     private let outputCounts: [Int]
+    /// Samples per pass through the layers: large batches run in tiles so that one tile's activations stay in
+    /// cache across all layers (a layer-by-layer sweep over 65536 samples would stream every buffer from memory).
+    public let tile: Int
+    /// Per step: input slots (flattened), their offsets into `stepInputSlots`, and each slot's floats per sample.
+    private let stepInputSlots: [Int]
+    private let stepInputStart: [Int]
+    private let stepOutputSlot: [Int]
+    private let slotElements: [Int]
     /// Samples computed by the last `run`.
     public private(set) var batch = 0
 
@@ -22,7 +30,7 @@ public final class InferenceSession {
     /// The first (usually only) input buffer.
     public var input: UnsafeMutableBufferPointer<Float> { inputs[0] }
 
-    init(plan: ExecutionPlan, maxBatch: Int) {
+    init(plan: ExecutionPlan, maxBatch: Int, tile requestedTile: Int? = nil) {
         let maxBatch = max(1, maxBatch)
         self.maxBatch = maxBatch
         self.plan = plan
@@ -53,6 +61,15 @@ public final class InferenceSession {
             UnsafeMutableBufferPointer(start: buffers[i], count: maxBatch * plan.slotShapes[i].elementCount)
         }
         outputCounts = plan.outputSlots.map { plan.slotShapes[$0].elementCount }
+        slotElements = plan.slotShapes.map(\.elementCount)
+        var flat: [Int] = [], starts: [Int] = []
+        for step in plan.steps { starts.append(flat.count); flat += step.inputSlots }
+        starts.append(flat.count)
+        stepInputSlots = flat
+        stepInputStart = starts
+        stepOutputSlot = plan.steps.map(\.outputSlot)
+        let bytesPerSample = 4 * (slotElements.reduce(0, +) + plan.scratchPerSample)
+        tile = min(maxBatch, max(1, requestedTile ?? max(16, (256 * 1024) / max(1, bytesPerSample))))
     }
 
     deinit {
@@ -68,9 +85,35 @@ public final class InferenceSession {
     public func run(batch: Int) {
         precondition(batch >= 1 && batch <= maxBatch, "InferenceSession.run: batch \(batch) outside 1...\(maxBatch)")
         self.batch = batch
-        stepLayers.withUnsafeBufferPointer { layers in
-            for k in 0..<layers.count {
-                layers[k].forward(stepInputs[k], output: stepOutputs[k], batch: batch, scratch: scratch)
+        if batch <= tile {
+            stepLayers.withUnsafeBufferPointer { layers in
+                for k in 0..<layers.count {
+                    layers[k].forward(stepInputs[k], output: stepOutputs[k], batch: batch, scratch: scratch)
+                }
+            }
+            return
+        }
+        // Tiled: point every step at this tile's rows (rewriting the preallocated tables, no allocation).
+        var start = 0
+        while start < batch {
+            let n = min(tile, batch - start)
+            stepLayers.withUnsafeBufferPointer { layers in
+                for k in 0..<layers.count {
+                    let table = tables[k]
+                    for j in stepInputStart[k]..<stepInputStart[k + 1] {
+                        let slot = stepInputSlots[j]
+                        table[j - stepInputStart[k]] = UnsafePointer(buffers[slot] + start * slotElements[slot])
+                    }
+                    let out = stepOutputSlot[k]
+                    layers[k].forward(stepInputs[k], output: buffers[out] + start * slotElements[out], batch: n, scratch: scratch)
+                }
+            }
+            start += n
+        }
+        // Restore the tables to the first row for the untiled path.
+        for k in 0..<stepOutputSlot.count {
+            for j in stepInputStart[k]..<stepInputStart[k + 1] {
+                tables[k][j - stepInputStart[k]] = UnsafePointer(buffers[stepInputSlots[j]])
             }
         }
     }

@@ -23,6 +23,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed iterations for single-window figures.") var iterations = 200_000
     @Option(help: "Batch sizes for throughput, comma separated.") var batches = "1024,4096,65536"
     @Option(help: "Minimum seconds per batched measurement.") var seconds = 1.0
+    @Option(help: "Samples per pass through the layers for big batches (default: sized for cache).") var tile: Int?
     @Flag(help: "Print JSON instead of a markdown table.") var json = false
 
     struct Row: Encodable {
@@ -133,7 +134,7 @@ struct BenchCommand: ParsableCommand {
 
         // Batched throughput.
         for b in batches.split(separator: ",").compactMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) where b > 0 {
-            let big = net.makeSession(maxBatch: b)
+            let big = net.makeSession(maxBatch: b, tile: tile)
             for i in 0..<big.input.count { big.input[i] = Float((i * 7919) % 1000) / 1000 }
             big.run(batch: b)  // warm-up (touches every buffer)
             var runs = 0
@@ -151,7 +152,7 @@ struct BenchCommand: ParsableCommand {
             times.sort()
             let perSecond = Double(b) / (Self.percentile(times, 0.5) / 1e9)
             rows.append(Row(name: "batched throughput, batch \(b)", unit: "windows/s", median: perSecond, p90: nil, p99: nil,
-                            min: nil, note: "\(runs) runs; mean \(Int(Double(b * runs) / elapsed)) windows/s"))
+                            min: nil, note: "tile \(big.tile); \(runs) runs; mean \(Int(Double(b * runs) / elapsed)) windows/s"))
         }
 
         let report = Report(model: model, machine: Self.machine(), loadMilliseconds: loadMs, rows: rows)
