@@ -190,19 +190,4 @@ public enum Activation: Equatable, Sendable {
             row += lastAxis
         }
     }
-
-    /// Scalar reference of every function, for the agreement tests.
-    public func reference(_ x: Float) -> Float {
-        var v = x
-        if case .softmax = self { return 1 }
-        withUnsafeMutablePointer(to: &v) { p in
-            switch self {
-            case .sigmoid: p.pointee = VectorMath.sigmoidReference(x)
-            case .tanh: p.pointee = VectorMath.tanhReference(x)
-            case .silu: p.pointee = x * VectorMath.sigmoidReference(x)
-            default: apply(p, count: 1, lastAxis: 1)
-            }
-        }
-        return v
-    }
 }

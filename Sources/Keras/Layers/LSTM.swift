@@ -89,11 +89,11 @@ public final class LSTMLayer: RecurrentLayer {
 
     public func forward(_ inputs: LayerInputs, output: UnsafeMutablePointer<Float>, batch: Int, scratch: UnsafeMutablePointer<Float>) {
         let inCount = steps * inputDim, outCount = returnSequences ? steps * units : units
-        var b0 = 0
-        while b0 < batch {
-            let n = Swift.min(LSTMLayer.chunk, batch - b0)
-            run(x: inputs[0] + b0 * inCount, output: output + b0 * outCount, batch: n, scratch: scratch)
-            b0 += n
+        var start = 0
+        while start < batch {
+            let n = Swift.min(LSTMLayer.chunk, batch - start)
+            run(x: inputs[0] + start * inCount, output: output + start * outCount, batch: n, scratch: scratch)
+            start += n
         }
     }
 

@@ -43,13 +43,13 @@ final class LayerLSTMTests: XCTestCase {
         }
     }
 
-    /// Batches larger than `LSTMLayer.chunk` run in chunks; every sample must still get its own numbers.
+    /// Batches larger than `LSTMLayer.chunk` run in chunks; every sample must still get exactly the numbers it gets alone.
     func testBatchLargerThanChunk() throws {
-        let n = LSTMLayer.chunk + 7
+        let n = 4 * LSTMLayer.chunk + 7
         let json = #"{"units": 3, "return_sequences": true}"#
         let x = LayerTest.det(n * 8, 11)
         let big = try LayerTest.run("LSTM", json, weights: cell, inputShapes: [[4, 2]], batch: n, inputs: [x])
-        for b in [0, LSTMLayer.chunk, n - 1] {
+        for b in [0, LSTMLayer.chunk - 1, LSTMLayer.chunk, 3 * LSTMLayer.chunk + 1, n - 1] {
             let one = try LayerTest.run("LSTM", json, weights: cell, inputShapes: [[4, 2]], batch: 1, inputs: [Array(x[(b * 8)..<(b * 8 + 8)])])
             LayerTest.assertClose(Array(big.values[(b * 12)..<(b * 12 + 12)]), one.values, tolerance: 0)
         }
