@@ -6,7 +6,8 @@ import XCTest
 final class SimulatedClock: TradingClock, @unchecked Sendable {
     private let lock = NSLock()
     private var time: Int64
-    private(set) var naps: [Int64] = []
+    private var napLog: [Int64] = []
+    var naps: [Int64] { lock.withLock { napLog } }
     let onSleep: @Sendable (Int64) -> Void
     init(start: Int64, onSleep: @escaping @Sendable (Int64) -> Void = { _ in }) {
         time = start
@@ -15,7 +16,7 @@ final class SimulatedClock: TradingClock, @unchecked Sendable {
     func now() async throws -> Int64 { lock.withLock { time } }
     func sleep(milliseconds: Int64) async throws {
         let t: Int64 = lock.withLock {
-            naps.append(milliseconds)
+            napLog.append(milliseconds)
             time += milliseconds
             return time
         }
@@ -62,6 +63,7 @@ final class CandleLoopTests: XCTestCase {
         let clock = SimulatedClock(start: feed.now) { t in feed.now = t }
         let loop = CandleLoop(trader: trader, clock: clock)
         loop.maxNapMilliseconds = 6 * 3_600_000
+        loop.stopCheckMilliseconds = 6 * 3_600_000
         let times = LockedArray()
         loop.onCycle = { report in times.append(report.candleTime ?? -1) }
         let cycles = await loop.run(maxCycles: 4)
@@ -91,6 +93,17 @@ final class CandleLoopTests: XCTestCase {
         let cycles = await loop.run()
         XCTAssertEqual(cycles, 1)
         XCTAssertTrue(loop.isStopping)
+
+        // A stop while waiting for the next candle ends the wait within one slice, not at the candle.
+        let box = LoopBox()
+        let clock = SimulatedClock(start: feed.now + 60_000) { _ in box.sleptOnce() }
+        let sleeper = CandleLoop(trader: trader, clock: clock)
+        sleeper.maxNapMilliseconds = 3_600_000
+        box.set(sleeper)
+        let ran = await sleeper.run()
+        XCTAssertEqual(ran, 1)
+        XCTAssertTrue(clock.naps.allSatisfy { $0 <= 500 }, "\(clock.naps.prefix(5))")
+        XCTAssertEqual(clock.naps.count, 3, "stopped at the first slice after the request")
     }
 }
 
@@ -99,4 +112,19 @@ final class LockedArray: @unchecked Sendable {
     private var storage: [Int64] = []
     func append(_ value: Int64) { lock.withLock { storage.append(value) } }
     var values: [Int64] { lock.withLock { storage } }
+}
+
+/// Stops a loop after its third slice of sleep.
+final class LoopBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var loop: CandleLoop?
+    private var slept = 0
+    func set(_ loop: CandleLoop) { lock.withLock { self.loop = loop } }
+    func sleptOnce() {
+        let target: CandleLoop? = lock.withLock {
+            slept += 1
+            return slept == 3 ? loop : nil
+        }
+        target?.stop()
+    }
 }

@@ -97,4 +97,20 @@ final class OrderSenderTests: XCTestCase {
         guard case .rejected = try await sender.send(request(), cycleID: nil, now: 2) else { return XCTFail() }
         XCTAssertEqual(flaky.createCalls, 1)
     }
+
+    func testWorkingOrdersAreRefreshedWithTheirFills() async throws {
+        let (sender, _, journal) = try make()
+        guard case .placed = try await sender.send(request(), cycleID: nil, now: 1) else { return XCTFail() }
+        // As the journal would hold a resting order: accepted, nothing filled yet.
+        try journal.recordOrderSent(clientOrderID: "tb-BTCUSDT-1-o",
+                                    update: JournalOrderUpdate(exchangeOrderID: "x", status: "open", filled: 0, average: nil, fee: nil), at: 2)
+        XCTAssertEqual(try journal.workingOrders(symbol: "BTC/USDT:USDT").count, 1)
+        let refreshed = try await sender.refreshWorking(now: 3)
+        XCTAssertEqual(refreshed, 1)
+        let order = try XCTUnwrap(try journal.order(clientOrderID: "tb-BTCUSDT-1-o"))
+        XCTAssertEqual(order.status, "closed")
+        XCTAssertEqual(order.filled, 1)
+        XCTAssertEqual(order.average, 100)
+        XCTAssertEqual(try journal.workingOrders(symbol: "BTC/USDT:USDT").count, 0)
+    }
 }

@@ -222,6 +222,30 @@ final class BotEndToEndTests: XCTestCase {
         XCTAssertEqual((try exchange.state()["requestCount"] as? Int) ?? -1, before, "no request reached the exchange")
     }
 
+    func testSIGINTStopsTheLoopCleanlyWhileItWaitsForTheNextCandle() throws {
+        try requireModel()
+        let scenario = try Scenario(self)
+        let exchange = try scenario.startExchange()
+        try exchange.setClock(scenario.after(5))
+        try scenario.writeConfig(mode: "testnet")
+        let running = try Harness.start(["run"], environment: scenario.credentials, directory: scenario.directory)
+        let deadline = Date().addingTimeInterval(30)
+        while !running.stdout().contains("[done]") && Date() < deadline && running.process.isRunning { usleep(20_000) }
+        XCTAssertTrue(running.stdout().contains("[done]"), running.stdout() + running.stderr())
+        usleep(300_000)  // now asleep until the next candle, a simulated day away
+        let sent = Date()
+        kill(running.process.processIdentifier, SIGINT)
+        while running.process.isRunning && Date().timeIntervalSince(sent) < 10 { usleep(10_000) }
+        XCTAssertFalse(running.process.isRunning, "still running 10 s after SIGINT")
+        if running.process.isRunning { running.process.terminate() }
+        running.process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 3)
+        XCTAssertEqual(running.process.terminationReason, .exit)
+        XCTAssertEqual(running.process.terminationStatus, 0, running.stderr())
+        XCTAssertTrue(running.stdout().contains("received SIGINT"), running.stdout())
+        XCTAssertTrue(running.stdout().contains("stopped after 1 cycle"), running.stdout())
+    }
+
     func testLiveRunsOnlyWithConfirmationAndSaysSo() throws {
         try requireModel()
         let scenario = try Scenario(self)

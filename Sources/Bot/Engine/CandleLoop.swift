@@ -10,6 +10,8 @@ public final class CandleLoop: @unchecked Sendable {
     public var wakeDelayMilliseconds: Int64 = 1_000
     /// Longest single nap: the clock is re-read after it, so a jump of the exchange clock is noticed.
     public var maxNapMilliseconds: Int64 = 15_000
+    /// Longest uninterrupted sleep: how quickly a stop request is noticed while waiting for the next candle.
+    public var stopCheckMilliseconds: Int64 = 500
     /// Called after each cycle (logging).
     public var onCycle: @Sendable (CycleReport) -> Void = { _ in }
     private let lock = NSLock()
@@ -55,8 +57,15 @@ public final class CandleLoop: @unchecked Sendable {
             }
             let nextWake = (lastRunOpen.map { max($0 + interval, open) } ?? open) + wakeDelayMilliseconds
             let target = nextWake > now ? nextWake : open + interval + wakeDelayMilliseconds
-            let nap = max(1, min(target - now, maxNapMilliseconds))
-            do { try await clock.sleep(milliseconds: nap) } catch { break }
+            var nap = max(1, min(target - now, maxNapMilliseconds))
+            // Sleep in short slices so a stop request (SIGINT/SIGTERM) is honoured within half a second.
+            do {
+                while nap > 0 && !isStopping {
+                    let slice = min(nap, stopCheckMilliseconds)
+                    try await clock.sleep(milliseconds: slice)
+                    nap -= slice
+                }
+            } catch { break }
         }
         return cycles
     }

@@ -105,6 +105,20 @@ public struct OrderSender: Sendable {
     }
 
     /// The next unused id for a request whose earlier id certainly never reached the exchange; nil after 9 tries.
+    /// Re-reads orders the journal last saw working and records their current fills and status. Best effort:
+    /// a failed look-up leaves the row as it was, to be refreshed next time.
+    public func refreshWorking(now: Int64) async throws -> Int {
+        var refreshed = 0
+        for order in try journal.workingOrders(symbol: symbol) {
+            var params: Params = ["clientOrderId": .string(order.clientOrderID)]
+            if order.purpose == .stopLoss { params["trigger"] = true }
+            guard let found = try? await exchange.fetchOrder(id: nil, symbol: order.symbol, params: params) else { continue }
+            try journal.recordOrderSent(clientOrderID: order.clientOrderID, update: OrderSender.update(found), at: now)
+            refreshed += 1
+        }
+        return refreshed
+    }
+
     private func retry(_ request: OrderRequest) throws -> OrderRequest? {
         var next = request
         let chars = Array(request.clientOrderID)

@@ -133,6 +133,7 @@ public final class Trader: @unchecked Sendable {
             let close = Trader.decimal(last.close)
             report.close = close
             row.close = close
+            _ = try await sender.refreshWorking(now: now)
             var position = try await retrying("fetchPositions") { try await self.fetcher.position() }
             if settings.cancelStaleEntries { try await cancelStaleEntries(now: now, cycleID: row.id) }
 

@@ -201,6 +201,15 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
+    /// Orders the exchange accepted that were still working when last seen (e.g. resting limit orders): their fills
+    /// are refreshed at the next cycle so the journal ends up with what actually traded.
+    public func workingOrders(symbol: String) throws -> [JournalOrder] {
+        try locked {
+            try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE state = 'sent' AND status = 'open' AND symbol = ? ORDER BY id",
+                         [.text(symbol)]).map(Journal.order(from:))
+        }
+    }
+
     /// Orders the exchange accepted (for comparing with the server's own list).
     public func sentOrders() throws -> [JournalOrder] {
         try locked { try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE state = 'sent' ORDER BY id").map(Journal.order(from:)) }
