@@ -150,9 +150,10 @@ struct BenchCommand: ParsableCommand {
                 elapsed = Double(Self.now() - start) / 1e9
             }
             times.sort()
+            let grown = heapPerCall(20) { big.run(batch: b) }
             let perSecond = Double(b) / (Self.percentile(times, 0.5) / 1e9)
             rows.append(Row(name: "batched throughput, batch \(b)", unit: "windows/s", median: perSecond, p90: nil, p99: nil,
-                            min: nil, note: "tile \(big.tile); \(runs) runs; mean \(Int(Double(b * runs) / elapsed)) windows/s"))
+                            min: nil, note: "tile \(big.tile); heap growth \(grown) bytes/run; \(runs) runs; mean \(Int(Double(b * runs) / elapsed)) windows/s"))
         }
 
         let report = Report(model: model, machine: Self.machine(), loadMilliseconds: loadMs, rows: rows)
