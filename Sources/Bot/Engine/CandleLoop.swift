@@ -41,8 +41,11 @@ public final class CandleLoop: @unchecked Sendable {
             if let maxCycles, cycles >= maxCycles { break }
             let now: Int64
             do { now = try await clock.now() } catch {
+                // Counts as a (failed) cycle, so `--once` ends instead of waiting for the network to come back.
+                cycles += 1
                 onCycle(failure("cannot read the exchange clock: \(error)"))
-                do { try await clock.sleep(milliseconds: min(maxNapMilliseconds, 5_000)) } catch { break }
+                if let maxCycles, cycles >= maxCycles { break }
+                do { try await clock.sleep(milliseconds: min(maxNapMilliseconds, stopCheckMilliseconds, 5_000)) } catch { break }
                 continue
             }
             let open = CandleLoop.candleOpen(now, interval)

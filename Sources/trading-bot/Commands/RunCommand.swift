@@ -77,7 +77,9 @@ struct RunCommand: AsyncParsableCommand {
 
         let loop = CandleLoop(trader: trader, clock: clock)
         loop.maxNapMilliseconds = max(1, maxNapMilliseconds)
+        let lastStatus = StatusBox()
         loop.onCycle = { report in
+            lastStatus.set(report.status)
             let level: Logger.Level = report.status == .failed ? .error : .info
             logger.log(level: level, "\(report.line)", metadata: report.metadata)
         }
@@ -88,6 +90,16 @@ struct RunCommand: AsyncParsableCommand {
         let cycles = await loop.run(maxCycles: once ? 1 : maxCycles)
         signals.forEach { $0.cancel() }
         logger.info("stopped after \(cycles) cycle\(cycles == 1 ? "" : "s")", metadata: ["event": "stop"])
+        // For schedulers: a single cycle that failed is a failed run.
+        if once && lastStatus.get() == .failed { throw ExitCode(1) }
+    }
+
+    /// The status of the last cycle, written from the loop's callback.
+    final class StatusBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var status: CycleReport.Status?
+        func set(_ value: CycleReport.Status) { lock.withLock { status = value } }
+        func get() -> CycleReport.Status? { lock.withLock { status } }
     }
 
     static func mask(_ key: String?) -> String {
