@@ -41,20 +41,25 @@ enum VectorMath {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
     }
 
-    /// Applies `f` to `count` floats in place, 8 at a time; the tail goes through a padded vector so every element
-    /// takes the same arithmetic path whatever its position.
+    /// Applies `f` to `count` floats in place, 8 at a time. A ragged tail is handled by computing the last 8
+    /// elements from their original values before the main loop and storing them after it (the overlap gets the same
+    /// values twice); fewer than 8 elements go through a padded vector. Every element takes the same arithmetic path.
     @inline(__always)
     static func map(_ p: UnsafeMutablePointer<Float>, _ count: Int, _ f: (V) -> V) {
-        var i = 0
-        while i + 8 <= count {
-            store(f(load(p + i)), p + i)
-            i += 8
-        }
-        if i < count {
+        if count >= 8 {
+            let tailStart = count - 8
+            let tail = f(load(p + tailStart))
+            var i = 0
+            while i + 8 <= count {
+                store(f(load(p + i)), p + i)
+                i += 8
+            }
+            if i < count { store(tail, p + tailStart) }
+        } else if count > 0 {
             var v = V(repeating: 0)
-            for j in 0..<(count - i) { v[j] = p[i + j] }
+            for j in 0..<count { v[j] = p[j] }
             let r = f(v)
-            for j in 0..<(count - i) { p[i + j] = r[j] }
+            for j in 0..<count { p[j] = r[j] }
         }
     }
 

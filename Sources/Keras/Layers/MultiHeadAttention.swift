@@ -40,6 +40,8 @@ public final class MultiHeadAttentionLayer: Layer {
             throw config.error("attention_axes", "only attention over the time axis ([1]) is supported, found \(axes)")
         }
         try config.require("use_gate", equals: false)
+        // tf.keras 2 saved the input shapes it was built with; the graph supplies them, so they are only checked there.
+        config.ignore("query_shape", "key_shape", "value_shape")
         if let v = config.raw("sliding_window"), !v.isNull { throw config.error("sliding_window", "sliding-window attention is not supported") }
         // Call arguments saved with the node.
         let kw = context.call.kwargs

@@ -83,3 +83,17 @@ final class LayerActivationTests: XCTestCase {
         XCTAssertEqual(VectorMath.tanh(SIMD8(repeating: -200))[0], -1)
     }
 }
+
+/// `VectorMath.map` over every length class (short, exact multiples of 8, ragged tails) equals the per-element result.
+final class LayerVectorMapTests: XCTestCase {
+    func testMapCoversEveryElementOnce() {
+        for n in [1, 3, 7, 8, 9, 15, 16, 20, 60, 61] {
+            let x = LayerTest.det(n, 2)
+            var y = x
+            y.withUnsafeMutableBufferPointer { VectorMath.map($0.baseAddress!, n) { VectorMath.sigmoid($0) } }
+            for i in 0..<n {
+                XCTAssertEqual(y[i], VectorMath.sigmoid(SIMD8(repeating: x[i]))[0], "n=\(n) i=\(i)")
+            }
+        }
+    }
+}
