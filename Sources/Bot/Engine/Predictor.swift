@@ -67,7 +67,7 @@ public final class Predictor: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        fill(slot: 0, window: candles.suffix(windowSize))
+        fill(slot: 0, window: candles[(candles.endIndex - windowSize)...])
         session.run(batch: 1)
         return Double(scalers[targetColumn].inverseTransform(session.output[0]))
     }
@@ -98,18 +98,23 @@ public final class Predictor: @unchecked Sendable {
         return result
     }
 
+    /// Scales one window into the session's input slot. Plain pointer loops: this is the per-prediction hot path
+    /// and must not allocate, even in debug builds (generic slice iteration does).
     private func fill(slot: Int, window: ArraySlice<Candle>) {
         let input = session.input
         let features = Predictor.features.count
-        var index = slot * windowSize * features
         let s0 = scalers[0], s1 = scalers[1], s2 = scalers[2], s3 = scalers[3], s4 = scalers[4]
-        for candle in window {
-            input[index] = Float(s0.transform(candle.open))
-            input[index + 1] = Float(s1.transform(candle.high))
-            input[index + 2] = Float(s2.transform(candle.low))
-            input[index + 3] = Float(s3.transform(candle.close))
-            input[index + 4] = Float(s4.transform(candle.volume))
-            index += features
+        window.withUnsafeBufferPointer { rows in
+            var index = slot * windowSize * features
+            for r in 0..<rows.count {
+                let candle = rows[r]
+                input[index] = Float(s0.transform(candle.open))
+                input[index + 1] = Float(s1.transform(candle.high))
+                input[index + 2] = Float(s2.transform(candle.low))
+                input[index + 3] = Float(s3.transform(candle.close))
+                input[index + 4] = Float(s4.transform(candle.volume))
+                index += features
+            }
         }
     }
 }
