@@ -1,12 +1,20 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Optimised numeric code in every configuration: the forward pass is the product.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
-/// Keras kernels: on x86-64, AVX2 + FMA (every x86-64 CPU since 2013) more than doubles the forward pass over the
-/// SSE2 baseline; KERAS_FMA tells the kernels fused multiply-add is a single instruction (also true on arm64).
+/// Keras kernels: on x86-64 CPUs with AVX2 + FMA (Intel/AMD since about 2013), `-target-cpu haswell` more than
+/// doubles the forward pass over the SSE2 baseline; KERAS_FMA tells the kernels fused multiply-add is one instruction.
+/// Like `-march=native`, it is chosen from the BUILD machine's CPU, so a binary never uses instructions its builder
+/// lacks; set TRADINGBOT_PORTABLE=1 to build a baseline binary for older CPUs.
 #if arch(x86_64)
-let vector: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"]), .define("KERAS_FMA")]
+let cpuFlags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))
+    .flatMap { $0.split(separator: "\n").first { $0.hasPrefix("flags") } }
+    .map { Set($0.split(separator: " ").map(String.init)) } ?? []
+let portable = ProcessInfo.processInfo.environment["TRADINGBOT_PORTABLE"] == "1"
+let vector: [SwiftSetting] = !portable && cpuFlags.contains("avx2") && cpuFlags.contains("fma")
+    ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("KERAS_FMA")] : []
 #elseif arch(arm64)
 let vector: [SwiftSetting] = [.define("KERAS_FMA")]
 #else
