@@ -128,3 +128,40 @@ final class LoopBox: @unchecked Sendable {
         target?.stop()
     }
 }
+
+/// A clock whose exchange cannot be reached.
+struct UnreachableClock: TradingClock {
+    func now() async throws -> Int64 { throw ExchangeFailure(.requestTimeout, message: "unreachable", method: "fetchTime") }
+    func sleep(milliseconds: Int64) async throws {}
+}
+
+final class CandleLoopClockFailureTests: XCTestCase {
+    func testAnUnreachableClockIsAFailedCycleSoOnceEnds() async throws {
+        let dir = try makeTemporaryDirectory(self)
+        let candles = dailyCandles([100, 100, 100, 100, 100, 100])
+        let feed = CandleFeed(candles: candles, now: candles[5].timestamp + 1)
+        let journal = try Journal(path: dir.appendingPathComponent("j.sqlite").path)
+        let config = try ConfigLoader(path: nil, environment: [:], overrides: [:], requireModelFiles: false).load().config
+        let paper = try PaperExchange(market: feed, journal: journal, symbol: "BTC/USDT:USDT", timeframe: .oneDay,
+                                      startingBalance: 10_000, now: { feed.now })
+        let trader = Trader(settings: try Trader.Settings(config: config), exchange: paper, journal: journal,
+                            predictor: ForesightPredictor(windowSize: 5, candles: candles),
+                            strategy: ReferenceStrategy(threshold: 0.01, stopLoss: 0.05), orderer: Orderer(config: config), pause: { _ in })
+        let loop = CandleLoop(trader: trader, clock: UnreachableClock())
+        let reports = ReportLog()
+        loop.onCycle = { reports.append($0) }
+        let cycles = await loop.run(maxCycles: 1)
+        XCTAssertEqual(cycles, 1)
+        XCTAssertEqual(reports.statuses, [.failed])
+        XCTAssertTrue(reports.errors.first?.contains("cannot read the exchange clock") == true)
+        XCTAssertEqual(try journal.cycleCount(), 0)
+    }
+}
+
+final class ReportLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [CycleReport] = []
+    func append(_ report: CycleReport) { lock.withLock { reports.append(report) } }
+    var statuses: [CycleReport.Status] { lock.withLock { reports.map(\.status) } }
+    var errors: [String] { lock.withLock { reports.compactMap(\.error) } }
+}
