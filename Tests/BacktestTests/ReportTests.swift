@@ -27,8 +27,8 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(csv[1], "\(series.times[0]),\(series.current[0]),\(series.predicted[0]),\(series.actual[0])")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: files[1]))) as? [String: Any]
         let sum = try XCTUnwrap(json?["summary"] as? [String: Any])
-        XCTAssertEqual((sum["lag"] as? [String: Any])?["bestShift"] as? Int, 1)
-        XCTAssertNotNil(sum["theilU"]); XCTAssertNotNil(sum["direction"]); XCTAssertEqual(json?["windows"] as? Int, series.times.count)
+        XCTAssertEqual((sum["lag"] as? [String: Any])?["best_shift"] as? Int, 1)
+        XCTAssertNotNil(sum["theil_u"]); XCTAssertNotNil(sum["direction"]); XCTAssertEqual(json?["windows"] as? Int, series.times.count)
         let html = report.html(series: series, intervalMs: 86_400_000)
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 4)
         XCTAssertTrue(html.contains("lagging indicator"))

@@ -33,6 +33,7 @@ public struct EvaluationReport: Encodable {
     public func json() throws -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try e.encode(self), as: UTF8.self) + "\n"
     }
 
