@@ -139,3 +139,59 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(one.output[0], big.output[2])
     }
 }
+
+/// Keras 2 configs (legacy .h5 from tf.keras): nested-list inbound_nodes, batch_input_shape on the first layer.
+final class Keras2ConfigTests: XCTestCase {
+    func testKeras2FunctionalInboundNodes() throws {
+        let text = #"""
+        {"class_name": "Model", "config": {"name": "model", "layers": [
+          {"class_name": "InputLayer", "name": "input_1", "config": {"batch_input_shape": [null, 5, 5], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_1"}, "inbound_nodes": []},
+          {"class_name": "LSTM", "name": "lstm", "config": {"name": "lstm", "units": 4}, "inbound_nodes": [[["input_1", 0, 0, {}]]]},
+          {"class_name": "Dense", "name": "d1", "config": {"name": "d1", "units": 4}, "inbound_nodes": [[["lstm", 0, 0, {}]]]},
+          {"class_name": "Add", "name": "add", "config": {"name": "add"}, "inbound_nodes": [[["lstm", 0, 0, {}], ["d1", 0, 0, {}]]]}
+        ], "input_layers": [["input_1", 0, 0]], "output_layers": [["add", 0, 0]]}}
+        """#
+        let g = try SavedGraph.parse(try JSONValue.parse(Data(text.utf8)), file: "k2.h5", format: .legacyHDF5)
+        XCTAssertEqual(g.kind, "Functional")
+        XCTAssertEqual(g.inputs.map(\.name), ["input_1"])
+        XCTAssertEqual(g.inputs.first?.shape, [5, 5])
+        XCTAssertEqual(g.nodes.map(\.name), ["lstm", "d1", "add"])
+        XCTAssertEqual(g.nodes.last?.inputs, ["lstm", "d1"])
+        XCTAssertEqual(g.outputs, ["add"])
+        if case .legacyGroup(let group, let sub) = g.nodes[0].weights { XCTAssertEqual(group, "lstm"); XCTAssertNil(sub) } else { XCTFail("weights") }
+    }
+
+    func testKeras2SequentialWithBatchInputShapeOnFirstLayer() throws {
+        let text = #"""
+        {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+          {"class_name": "Conv1D", "config": {"name": "conv1d", "batch_input_shape": [null, 5, 5], "filters": 64}},
+          {"class_name": "LSTM", "config": {"name": "lstm", "units": 20}},
+          {"class_name": "Dense", "config": {"name": "dense", "units": 1}}]}}
+        """#
+        let g = try SavedGraph.parse(try JSONValue.parse(Data(text.utf8)), file: "k2.h5", format: .legacyHDF5)
+        XCTAssertEqual(g.kind, "Sequential")
+        XCTAssertEqual(g.inputs.first?.shape, [5, 5])
+        XCTAssertEqual(g.nodes.map(\.inputs), [["input"], ["conv1d"], ["lstm"]])
+        XCTAssertEqual(g.outputs, ["dense"])
+    }
+
+    func testKeras3ArchiveGroupsSkipOperations() throws {
+        // `x + y` saved as an operation (module keras.src.ops.numpy) gets no weight group, so the Dense after it is
+        // still `dense_1` (matches loader/dense_fun.keras, where Keras wrote the groups).
+        let text = #"""
+        {"class_name": "Functional", "config": {"layers": [
+          {"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 3]}, "inbound_nodes": []},
+          {"module": "keras.layers", "class_name": "Dense", "name": "a", "config": {"name": "a"}, "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["x", 0, 0]}}], "kwargs": {}}]},
+          {"module": "keras.src.ops.numpy", "class_name": "Add", "name": "add", "config": {"name": "add"}, "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["a", 0, 0]}}, {"class_name": "__keras_tensor__", "config": {"keras_history": ["a", 0, 0]}}], "kwargs": {}}]},
+          {"module": "keras.layers", "class_name": "Dense", "name": "b", "config": {"name": "b"}, "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["add", 0, 0]}}], "kwargs": {"training": false}}]}
+        ], "input_layers": [["x", 0, 0]], "output_layers": ["b", 0, 0]}}
+        """#
+        let g = try SavedGraph.parse(try JSONValue.parse(Data(text.utf8)), file: "m.keras", format: .kerasArchive)
+        let groups = g.nodes.map { n -> String in if case .archiveGroup(let p) = n.weights { return p }; return "-" }
+        XCTAssertEqual(groups, ["layers/dense", "-", "layers/dense_1"])
+        XCTAssertEqual(g.nodes[1].inputs, ["a", "a"])
+        XCTAssertEqual(g.nodes[1].call.args.count, 2)
+        XCTAssertEqual(g.nodes[2].call.kwargs["training"], .bool(false))
+        XCTAssertEqual(g.outputs, ["b"])
+    }
+}
