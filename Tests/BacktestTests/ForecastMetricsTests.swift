@@ -67,3 +67,20 @@ final class ForecastMetricsTests: XCTestCase {
         XCTAssertTrue(s.verdict.contains("below the naive"), s.verdict)
     }
 }
+
+final class ExactDecimalTests: XCTestCase {
+    func testMatchesTheStringParserNumerically() {
+        var state: UInt64 = 12345
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var values: [Double] = [0, -0.0, 0.1, 1, 30000.0, 57412.3, 0.00001234, 1e-7, 123456789.125, -42.5, 144.5399932861328,
+                                34235.19345116, 1e20, 0.30000000000000004]
+        for _ in 0..<20_000 { values.append((next() * 100_000 * 10).rounded() / 10); values.append(next() * pow(10, next() * 12 - 6)) }
+        for v in values {
+            let reference = Decimal(string: "\(v)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(v)
+            XCTAssertEqual(ExactDecimal.from(v), reference, "\(v)")
+        }
+    }
+}

@@ -45,7 +45,7 @@ public struct StrategyReplay {
                 } else {
                     predicted = try predictions.predict(Array(candles[(i - w)..<i]))
                 }
-                let close = Decimal(string: "\(last.close)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(last.close)
+                let close = ExactDecimal.from(last.close)
                 var position = exchange.positionSnapshot
                 let decision = strategy.decide(StrategyInput(currentPrice: close, predictedPrice: predicted, position: position))
                 if decision.close, let current = position {

@@ -78,7 +78,7 @@ public final class SimulatedExchange: Exchange, @unchecked Sendable {
     }
 
     func decimalPrice(_ value: Double) -> Decimal {
-        let d = Decimal(string: "\(value)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(value)
+        let d = ExactDecimal.from(value)
         return market.priceToPrecision(d)
     }
 
