@@ -37,3 +37,15 @@ final class StrategyTests: XCTestCase {
         XCTAssertTrue(strategy.decide(StrategyInput(currentPrice: 105, predictedPrice: 90, position: short)).close)
     }
 }
+
+final class StrategyPercentTextTests: XCTestCase {
+    func testPercentTextMatchesPrintfForTypicalValues() {
+        for value in [0.0, 0.0123, -0.0123, 0.5, -0.00004, 0.00005, 1.23456, -2.5, 0.1] {
+            let expected = String(format: "%+.2f%%", value * 100)
+            let got = ReferenceStrategy.percent(value, signed: true)
+            if value == -0.00004 { XCTAssertEqual(got, "+0.00%"); continue }  // printf keeps "-0.00"; a sign on zero says nothing
+            XCTAssertEqual(got, expected, "\(value)")
+        }
+        XCTAssertEqual(ReferenceStrategy.percent(0.015, signed: false), "1.50%")
+    }
+}

@@ -22,7 +22,7 @@ public struct ReferenceStrategy: Strategy {
 
     public func decide(_ input: StrategyInput) -> Decision {
         let change = input.change
-        let percent = String(format: "%+.2f%%", change * 100)
+        let percent = Self.percent(change, signed: true)
         guard let position = input.position else {
             if let side = signal(change: change) {
                 return Decision(open: side, reason: "predicted \(percent) beyond threshold \(formatPercent(threshold))")
@@ -35,7 +35,7 @@ public struct ReferenceStrategy: Strategy {
             let move = (current - entry) / entry
             let adverse = position.side == .long ? -move : move
             if adverse >= stopLoss {
-                return Decision(close: true, reason: "stop loss: price \(String(format: "%+.2f%%", move * 100)) from entry")
+                return Decision(close: true, reason: "stop loss: price \(Self.percent(move, signed: true)) from entry")
             }
         }
         let against = position.side == .long ? change < 0 : change > 0
@@ -46,5 +46,17 @@ public struct ReferenceStrategy: Strategy {
         return .hold("prediction \(percent) agrees with the \(position.side.rawValue)")
     }
 
-    private func formatPercent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
+    private func formatPercent(_ value: Double) -> String { Self.percent(value, signed: false) }
+
+    /// `fraction` as a percentage with two decimals ("+1.25%"), without Foundation's `String(format:)`: the reason
+    /// text is built on every decision, and a year of one-minute backtest candles makes half a million of them.
+    static func percent(_ fraction: Double, signed: Bool) -> String {
+        let hundredths = (fraction * 10_000).rounded()
+        guard hundredths.isFinite, abs(hundredths) < 1e15 else { return "\(fraction * 100)%" }
+        let value = Int64(hundredths)
+        let magnitude = value.magnitude
+        let sign = value < 0 ? "-" : (signed ? "+" : "")
+        let cents = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)%"
+    }
 }
