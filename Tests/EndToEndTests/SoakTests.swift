@@ -37,6 +37,8 @@ final class SoakTests: XCTestCase {
             ["kind": "http5xx", "status": "503"], ["kind": "rateLimit429", "retryAfter": "1"], ["kind": "latency", "seconds": "1.5"],
             ["kind": "unknown503", "method": "POST", "path": "/fapi/v1/order"], ["kind": "clockSkew", "ms": "3000"],
             ["kind": "acceptThenDrop", "method": "POST", "path": "/fapi/v1/order"], ["kind": "http5xx", "status": "500"],
+            // A real client time-out (libcurl's total timeout is 10 s) on the order itself: the outcome is unknown.
+            ["kind": "latency", "seconds": "10.5", "method": "POST", "path": "/fapi/v1/order"],
         ]
         for i in 4..<(4 + cycles) {
             if i > 4 {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Preallocated buffers for running a model on up to `maxBatch` samples at a time.
 ///
 /// Everything `run` touches (one buffer per layer output, scratch, the pointer tables handed to each layer) is
@@ -22,6 +24,9 @@ public final class InferenceSession {
     private let stepInputStart: [Int]
     private let stepOutputSlot: [Int]
     private let slotElements: [Int]
+    /// A second set of pointer tables so a big batch can run its tiles on two threads at once (nil when the
+    /// session is too small to tile, or the process may use only one processor).
+    private let secondWorker: (tables: [UnsafeMutableBufferPointer<UnsafePointer<Float>>], inputs: UnsafeMutablePointer<LayerInputs>)?
     /// Samples computed by the last `run`.
     public private(set) var batch = 0
 
@@ -69,7 +74,33 @@ public final class InferenceSession {
         stepInputStart = starts
         stepOutputSlot = plan.steps.map(\.outputSlot)
         let bytesPerSample = 4 * (slotElements.reduce(0, +) + plan.scratchPerSample)
-        tile = min(maxBatch, max(1, requestedTile ?? max(16, (256 * 1024) / max(1, bytesPerSample))))
+        let tile = min(maxBatch, max(1, requestedTile ?? max(16, (256 * 1024) / max(1, bytesPerSample))))
+        self.tile = tile
+        if maxBatch >= 2 * tile && InferenceSession.usableProcessors() >= 2 {
+            let tables2 = plan.steps.map { step in
+                UnsafeMutableBufferPointer<UnsafePointer<Float>>.allocate(capacity: max(1, step.inputSlots.count))
+            }
+            let inputs2 = UnsafeMutablePointer<LayerInputs>.allocate(capacity: max(1, plan.steps.count))
+            for (k, step) in plan.steps.enumerated() {
+                for (j, slot) in step.inputSlots.enumerated() { tables2[k][j] = UnsafePointer(buffers[slot]) }
+                (inputs2 + k).initialize(to: LayerInputs(UnsafeBufferPointer(rebasing: tables2[k][0..<step.inputSlots.count])))
+            }
+            secondWorker = (tables2, inputs2)
+        } else {
+            secondWorker = nil
+        }
+    }
+
+    /// Processors this process may run on: its affinity mask (`Cpus_allowed` in /proc/self/status on Linux, so that
+    /// `taskset -c 0` means one), else the online count.
+    static func usableProcessors() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) {
+            let mask = line.dropFirst("Cpus_allowed:".count).filter { $0.isHexDigit }
+            let count = mask.reduce(0) { $0 + (Int(String($1), radix: 16) ?? 0).nonzeroBitCount }
+            if count > 0 { return count }
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
     }
 
     deinit {
@@ -79,6 +110,11 @@ public final class InferenceSession {
         stepOutputs.deallocate()
         stepInputs.deinitialize(count: max(0, plan.steps.count))
         stepInputs.deallocate()
+        if let w = secondWorker {
+            for t in w.tables { t.deallocate() }
+            w.inputs.deinitialize(count: max(0, plan.steps.count))
+            w.inputs.deallocate()
+        }
     }
 
     /// Runs the network on the first `batch` samples of the input buffers (1 ≤ batch ≤ maxBatch).
@@ -93,10 +129,31 @@ public final class InferenceSession {
             }
             return
         }
-        // Tiled: point every step at this tile's rows (rewriting the preallocated tables, no allocation).
-        var start = 0
-        while start < batch {
-            let n = min(tile, batch - start)
+        // Tiled: point every step at each tile's rows (rewriting preallocated tables, no allocation). Batches of
+        // many tiles are split between two threads, each with its own tables and its own part of the scratch.
+        let tiles = (batch + tile - 1) / tile
+        if let worker = secondWorker, tiles >= 4 {
+            let half = (tiles / 2) * tile
+            let secondScratch = scratch + tile * plan.scratchPerSample
+            DispatchQueue.concurrentPerform(iterations: 2) { w in
+                if w == 0 {
+                    runTiles(from: 0, to: half, tables: tables, inputs: stepInputs, scratch: scratch)
+                } else {
+                    runTiles(from: half, to: batch, tables: worker.tables, inputs: worker.inputs, scratch: secondScratch)
+                }
+            }
+        } else {
+            runTiles(from: 0, to: batch, tables: tables, inputs: stepInputs, scratch: scratch)
+        }
+    }
+
+    /// Runs samples `from..<to` tile by tile with one set of pointer tables, then points the tables back at row 0
+    /// for the untiled path.
+    private func runTiles(from first: Int, to end: Int, tables: [UnsafeMutableBufferPointer<UnsafePointer<Float>>],
+                          inputs: UnsafeMutablePointer<LayerInputs>, scratch: UnsafeMutablePointer<Float>) {
+        var start = first
+        while start < end {
+            let n = min(tile, end - start)
             stepLayers.withUnsafeBufferPointer { layers in
                 for k in 0..<layers.count {
                     let table = tables[k]
@@ -105,12 +162,11 @@ public final class InferenceSession {
                         table[j - stepInputStart[k]] = UnsafePointer(buffers[slot] + start * slotElements[slot])
                     }
                     let out = stepOutputSlot[k]
-                    layers[k].forward(stepInputs[k], output: buffers[out] + start * slotElements[out], batch: n, scratch: scratch)
+                    layers[k].forward(inputs[k], output: buffers[out] + start * slotElements[out], batch: n, scratch: scratch)
                 }
             }
             start += n
         }
-        // Restore the tables to the first row for the untiled path.
         for k in 0..<stepOutputSlot.count {
             for j in stepInputStart[k]..<stepInputStart[k + 1] {
                 tables[k][j - stepInputStart[k]] = UnsafePointer(buffers[stepInputSlots[j]])
