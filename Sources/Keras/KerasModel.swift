@@ -32,7 +32,32 @@ public final class KerasModel {
 
     /// Loads with an explicit layer table (tests use it to add layers; the CLI uses `LayerRegistry.builders`).
     public static func load(path: String, builders: [String: LayerBuilder]) throws -> KerasModel {
-        try load(file: try ModelFile.open(path), builders: builders)
+        let outcome = LoadOutcome()
+        let finished = DispatchSemaphore(value: 0)
+        let worker = Thread {
+            outcome.result = Result { try load(file: try ModelFile.open(path), builders: builders) }
+            finished.signal()
+        }
+        worker.stackSize = 8 << 20
+        worker.start()
+        let limit = loadTimeLimit
+        guard finished.wait(timeout: .now() + limit) == .success, let result = outcome.result else {
+            HDF5File.abandoned = true
+            throw KerasError(.corruptContainer, file: path,
+                             "reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model")
+        }
+        return try result.get()
+    }
+
+    /// Seconds a load may take before the file is declared corrupt. libhdf5 1.10 can loop forever on some corrupt
+    /// HDF5 data (found by fuzzing), so loads run on a worker thread and such a file becomes an error, not a hang.
+    /// `TRADINGBOT_MODEL_LOAD_TIMEOUT` overrides the default of 60 s.
+    public static var loadTimeLimit: TimeInterval = ProcessInfo.processInfo.environment["TRADINGBOT_MODEL_LOAD_TIMEOUT"]
+        .flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil } ?? 60
+
+    /// Where the worker thread leaves its result; read only after the semaphore says it is there.
+    private final class LoadOutcome: @unchecked Sendable {
+        var result: Result<KerasModel, Error>?
     }
 
     static func load(file: ModelFile, builders: [String: LayerBuilder] = LayerRegistry.builders) throws -> KerasModel {

@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+
+/// libhdf5 1.10.8 loops forever on some corrupt HDF5 data (a fuzzing finding, tools/fuzz_model/crashes/). The loader
+/// runs on a worker thread with a time limit, so the user gets one line and an exit code instead of a hung process.
+/// Run as a subprocess: the stuck libhdf5 thread must not stay inside the test process.
+final class ModelLoadTimeLimitTests: XCTestCase {
+    func testAFileLibhdf5LoopsOnIsRefusedInsteadOfHanging() throws {
+        let hang = Harness.root.appendingPathComponent("tools/fuzz_model/crashes/libhdf5-H5Aread-vlen-hang.h5")
+        guard FileManager.default.fileExists(atPath: hang.path) else { throw XCTSkip("reproducer missing") }
+        let process = Process()
+        process.executableURL = try Harness.binary()
+        process.arguments = ["model", "inspect", hang.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TRADINGBOT_MODEL_LOAD_TIMEOUT"] = "2"
+        process.environment = environment
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = Pipe()
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            XCTFail("trading-bot model inspect still running after 30 s on the libhdf5 hang reproducer")
+            return
+        }
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 1, message)
+        XCTAssertTrue(message.contains("libhdf5-H5Aread-vlen-hang.h5"), message)
+        XCTAssertTrue(message.contains("did not finish within 2.0 s"), message)
+        XCTAssertEqual(message.split(separator: "\n").count, 1, "one line: \(message)")
+    }
+}
