@@ -48,7 +48,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-        .target(name: "Keras", dependencies: ["CHDF5", "ZIPFoundation"], swiftSettings: fast + vector),
+        .target(name: "CKerasGuard"),
+        .target(name: "Keras", dependencies: ["CHDF5", "CKerasGuard", "ZIPFoundation"], swiftSettings: fast + vector),
         .target(name: "Scaling", swiftSettings: fast),
         .target(name: "Exchange"),
         .target(name: "Binance", dependencies: [

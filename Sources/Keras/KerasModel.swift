@@ -1,3 +1,4 @@
+import CKerasGuard
 import Foundation
 
 /// A Keras model loaded from a `.keras` or legacy `.h5` file, ready to run natively (no Python, no TensorFlow).
@@ -32,6 +33,7 @@ public final class KerasModel {
 
     /// Loads with an explicit layer table (tests use it to add layers; the CLI uses `LayerRegistry.builders`).
     public static func load(path: String, builders: [String: LayerBuilder]) throws -> KerasModel {
+        CrashGuard.begin("error: \(path): reading the model crashed inside libhdf5 (the HDF5 data is corrupt); re-save the model")
         let outcome = LoadOutcome()
         let finished = DispatchSemaphore(value: 0)
         let worker = Thread {
@@ -42,10 +44,11 @@ public final class KerasModel {
         worker.start()
         let limit = loadTimeLimit
         guard finished.wait(timeout: .now() + limit) == .success, let result = outcome.result else {
-            HDF5File.abandoned = true
+            HDF5File.abandoned = true  // the guard stays: the stuck thread is still inside libhdf5
             throw KerasError(.corruptContainer, file: path,
                              "reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model")
         }
+        CrashGuard.end()
         return try result.get()
     }
 
@@ -145,4 +148,23 @@ public final class KerasModel {
 
     /// What `model.summary()` shows: one row per layer, totals, and the saved input description.
     public var summary: ModelSummary { ModelSummary(model: self) }
+}
+
+/// Turns a crash inside libhdf5 while a model is read (SIGSEGV/SIGBUS on corrupt HDF5 data, a fuzzing finding) into
+/// one error line and exit status 1. Nested or concurrent loads share one installation.
+enum CrashGuard {
+    private static let lock = NSLock()
+    private static var depth = 0
+
+    static func begin(_ message: String) {
+        lock.lock(); defer { lock.unlock() }
+        ckeras_guard_begin(message)
+        depth += 1
+    }
+
+    static func end() {
+        lock.lock(); defer { lock.unlock() }
+        depth -= 1
+        if depth == 0 { ckeras_guard_end() }
+    }
 }
