@@ -33,35 +33,18 @@ public final class KerasModel {
 
     /// Loads with an explicit layer table (tests use it to add layers; the CLI uses `LayerRegistry.builders`).
     public static func load(path: String, builders: [String: LayerBuilder]) throws -> KerasModel {
-        CrashGuard.begin("error: \(path): reading the model crashed inside libhdf5 (the HDF5 data is corrupt); re-save the model")
-        let outcome = LoadOutcome()
-        let finished = DispatchSemaphore(value: 0)
-        let worker = Thread {
-            outcome.result = Result { try load(file: try ModelFile.open(path), builders: builders) }
-            finished.signal()
-        }
-        worker.stackSize = 8 << 20
-        worker.start()
         let limit = loadTimeLimit
-        guard finished.wait(timeout: .now() + limit) == .success, let result = outcome.result else {
-            HDF5File.abandoned = true  // the guard stays: the stuck thread is still inside libhdf5
-            throw KerasError(.corruptContainer, file: path,
-                             "reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model")
-        }
-        CrashGuard.end()
-        return try result.get()
+        CrashGuard.begin(crash: "error: \(path): reading the model crashed inside libhdf5 (the HDF5 data is corrupt); re-save the model",
+                         timeout: "error: \(path): reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model",
+                         seconds: limit)
+        defer { CrashGuard.end() }
+        return try load(file: try ModelFile.open(path), builders: builders)
     }
 
-    /// Seconds a load may take before the file is declared corrupt. libhdf5 1.10 can loop forever on some corrupt
-    /// HDF5 data (found by fuzzing), so loads run on a worker thread and such a file becomes an error, not a hang.
-    /// `TRADINGBOT_MODEL_LOAD_TIMEOUT` overrides the default of 60 s.
-    public static var loadTimeLimit: TimeInterval = ProcessInfo.processInfo.environment["TRADINGBOT_MODEL_LOAD_TIMEOUT"]
-        .flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil } ?? 60
-
-    /// Where the worker thread leaves its result; read only after the semaphore says it is there.
-    private final class LoadOutcome: @unchecked Sendable {
-        var result: Result<KerasModel, Error>?
-    }
+    /// Seconds a load may take before the file is declared corrupt: libhdf5 1.10 can loop forever on some corrupt
+    /// HDF5 data (found by fuzzing). `TRADINGBOT_MODEL_LOAD_TIMEOUT` overrides the default of 60 s; 0 disables it.
+    public static var loadTimeLimit: UInt32 = ProcessInfo.processInfo.environment["TRADINGBOT_MODEL_LOAD_TIMEOUT"]
+        .flatMap { UInt32($0) } ?? 60
 
     static func load(file: ModelFile, builders: [String: LayerBuilder] = LayerRegistry.builders) throws -> KerasModel {
         let path = file.path
@@ -150,15 +133,16 @@ public final class KerasModel {
     public var summary: ModelSummary { ModelSummary(model: self) }
 }
 
-/// Turns a crash inside libhdf5 while a model is read (SIGSEGV/SIGBUS on corrupt HDF5 data, a fuzzing finding) into
-/// one error line and exit status 1. Nested or concurrent loads share one installation.
+/// Turns a crash inside libhdf5 while a model is read (SIGSEGV/SIGBUS on corrupt HDF5 data) or a read that never
+/// ends into one error line and exit status 1 (fuzzing findings; reproducers in tools/fuzz_model/crashes/). Nested or
+/// concurrent loads share one installation.
 enum CrashGuard {
     private static let lock = NSLock()
     private static var depth = 0
 
-    static func begin(_ message: String) {
+    static func begin(crash: String, timeout: String, seconds: UInt32) {
         lock.lock(); defer { lock.unlock() }
-        ckeras_guard_begin(message)
+        ckeras_guard_begin(crash, timeout, seconds)
         depth += 1
     }
 

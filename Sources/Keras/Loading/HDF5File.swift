@@ -13,20 +13,7 @@ final class HDF5File {
     static let maxElements = 1 << 28
 
     private static var imageCounter = 0
-    private static let initialised: Void = {
-        chdf5_silence_errors()  // the first libhdf5 call: the library registers its own exit handler here
-        // Registered after libhdf5's, so it runs first: when a load was abandoned inside libhdf5 (see
-        // `KerasModel.loadTimeLimit`), libhdf5's exit handler would spin on the stuck call and the process never ends.
-        atexit {
-            if HDF5File.abandoned {
-                fflush(stdout)
-                fflush(stderr)
-                _exit(1)
-            }
-        }
-    }()
-    /// Set when a load timed out with a thread still inside libhdf5; the process can then only end without it.
-    static var abandoned = false
+    private static let initialised: Void = { chdf5_silence_errors() }()
 
     /// The user-facing file name used in errors (for a `.keras`, `model.keras!model.weights.h5`).
     let file: String
