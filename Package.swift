@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Scaling", swiftSettings: fast),
         .target(name: "Exchange"),
         .target(name: "Binance", dependencies: [
-            "Exchange", "CCurl",
+            "Exchange", "CCurl", "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,5 +1,6 @@
 import Foundation
 import Exchange
+import Yams
 
 /// How the `exchange` command reaches Binance: MODE, EXCHANGE_URL, EXCHANGE_API_KEY, EXCHANGE_API_SECRET from
 /// the environment over `config.yaml` (`default:` then the section named by ENVIRONMENT).
@@ -25,7 +26,7 @@ public struct ExchangeSettings: Sendable {
         let path = configPath ?? "config.yaml"
         if FileManager.default.fileExists(atPath: path) {
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            let sections = MiniYAML.sections(text)
+            let sections = try ConfigSections.read(text, file: path)
             values.merge(sections["default"] ?? [:]) { $1 }
             if let envName = env["ENVIRONMENT"], !envName.isEmpty {
                 guard let section = sections[envName] else {
@@ -69,38 +70,24 @@ public struct ExchangeSettings: Sendable {
     }
 }
 
-/// Just enough YAML for config.yaml: top-level `section:` lines and indented `KEY: value  # comment` lines.
-enum MiniYAML {
-    static func sections(_ text: String) -> [String: [String: String]] {
+/// The sections of config.yaml as plain strings, parsed with Yams (the parser the bot's own config loader uses), so
+/// quoting, escapes and comments follow YAML rather than a line-by-line approximation.
+enum ConfigSections {
+    static func read(_ text: String, file: String) throws -> [String: [String: String]] {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw ExchangeFailure(.badRequest, message: "\(file): not valid YAML (\(String(describing: error).split(separator: "\n").first ?? "")); fix the file")
+        }
+        guard let top = root?.mapping else { return [:] }
         var out: [String: [String: String]] = [:]
-        var current: String?
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = stripComment(String(raw))
-            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            let indented = line.first == " " || line.first == "\t"
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if !indented { current = key; out[key, default: [:]] = out[key] ?? [:]; continue }
-            guard let section = current else { continue }
-            if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
-                value = String(value.dropFirst().dropLast())
+        for (name, section) in top {
+            guard let key = name.string else { continue }
+            var values: [String: String] = [:]
+            for (k, v) in section.mapping ?? [:] {
+                if let k = k.string, let v = v.scalar?.string { values[k] = v }
             }
-            out[section, default: [:]][key] = value
+            out[key] = values
         }
         return out
-    }
-
-    /// Drops ` # comment` unless the # is inside quotes.
-    static func stripComment(_ line: String) -> String {
-        var quote: Character?
-        var previous: Character = " "
-        for (i, c) in zip(line.indices, line) {
-            if let q = quote { if c == q { quote = nil } }
-            else if c == "\"" || c == "'" { quote = c }
-            else if c == "#" && (previous == " " || previous == "\t" || i == line.startIndex) { return String(line[..<i]) }
-            previous = c
-        }
-        return line
     }
 }
