@@ -35,11 +35,8 @@ public final class GRULayer: RecurrentLayer {
         recurrentActivation = try Activation.readElementwise(&context.config, "recurrent_activation", default: .sigmoid)
         resetAfter = try context.config.bool("reset_after", default: true)
         let cell = try context.weights.child("cell")
-        guard let shape = cell.peekShape(), shape.count == 2 else {
-            throw KerasError(.badWeights, file: id.file, location: context.config.location, "kernel is missing or not 2-D")
-        }
         let u = units
-        inputDim = shape[0]
+        inputDim = try RecurrentOptions.inputDim(of: cell, context.config)
         let k = try cell.take("kernel", shape: [inputDim, 3 * u])
         let r = try cell.take("recurrent_kernel", shape: [u, 3 * u])
         kernel = FloatBuffer(k)

@@ -33,10 +33,7 @@ public final class LSTMLayer: RecurrentLayer {
         // Initializer-only: it sets the initial forget bias; the saved bias already holds the trained values.
         _ = try context.config.bool("unit_forget_bias", default: true)
         let cell = try context.weights.child("cell")
-        guard let shape = cell.peekShape(), shape.count == 2 else {
-            throw KerasError(.badWeights, file: context.config.file, location: context.config.location, "kernel is missing or not 2-D")
-        }
-        inputDim = shape[0]
+        inputDim = try RecurrentOptions.inputDim(of: cell, context.config)
         let u = units
         kernel = FloatBuffer(LSTMLayer.reorder(try cell.take("kernel", shape: [inputDim, 4 * u]), units: u))
         recurrent = FloatBuffer(LSTMLayer.reorder(try cell.take("recurrent_kernel", shape: [u, 4 * u]), units: u))

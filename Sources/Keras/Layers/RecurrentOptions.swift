@@ -18,6 +18,14 @@ struct RecurrentOptions {
         // Masks only come from Masking/Embedding layers, which this build refuses, so this flag never applies.
         config.ignore("zero_output_for_mask")
     }
+
+    /// The input feature count, read from the cell's (input, k·units) kernel before it is taken.
+    static func inputDim(of cell: WeightReader, _ config: LayerConfig) throws -> Int {
+        guard let shape = cell.peekShape(), shape.count == 2 else {
+            throw KerasError(.badWeights, file: config.file, location: config.location, "kernel is missing or not 2-D")
+        }
+        return shape[0]
+    }
 }
 
 /// Recurrent layers that Bidirectional can wrap: they run the sequence in either direction and report their units.

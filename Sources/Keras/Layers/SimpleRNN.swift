@@ -24,10 +24,7 @@ public final class SimpleRNNLayer: RecurrentLayer {
         goBackwards = options.goBackwards
         activation = options.activation
         let cell = try context.weights.child("cell")
-        guard let shape = cell.peekShape(), shape.count == 2 else {
-            throw KerasError(.badWeights, file: id.file, location: context.config.location, "kernel is missing or not 2-D")
-        }
-        inputDim = shape[0]
+        inputDim = try RecurrentOptions.inputDim(of: cell, context.config)
         kernel = FloatBuffer(try cell.take("kernel", shape: [inputDim, units]))
         recurrent = FloatBuffer(try cell.take("recurrent_kernel", shape: [units, units]))
         bias = options.useBias ? FloatBuffer(try cell.take("bias", shape: [units])) : nil
