@@ -21,6 +21,20 @@ let vector: [SwiftSetting] = [.define("KERAS_FMA")]
 let vector: [SwiftSetting] = []
 #endif
 
+/// libhdf5 is linked statically when the static archive is there (libhdf5-dev ships it). Debian's shared
+/// libhdf5_serial.so needs libcurl and its whole TLS/Kerberos/LDAP chain (for the S3 driver we never use): ~20
+/// libraries, ~5 MB of memory and milliseconds of dynamic linking in every `trading-bot model predict`. From the
+/// archive the linker takes only the parts we call, and none of them need libcurl.
+#if os(Linux)
+let hdf5Archive = ["x86_64-linux-gnu", "aarch64-linux-gnu"]
+    .map { "/usr/lib/\($0)/hdf5/serial/libhdf5.a" }
+    .first { FileManager.default.fileExists(atPath: $0) }
+let hdf5Link: [LinkerSetting] = hdf5Archive.map { [.unsafeFlags(["-Xlinker", $0]), .linkedLibrary("sz"), .linkedLibrary("z")] }
+    ?? [.unsafeFlags(["-L/usr/lib/x86_64-linux-gnu/hdf5/serial", "-L/usr/lib/aarch64-linux-gnu/hdf5/serial"]), .linkedLibrary("hdf5")]
+#else
+let hdf5Link: [LinkerSetting] = [.linkedLibrary("hdf5")]
+#endif
+
 let package = Package(
     name: "TradingBot",
     platforms: [.macOS(.v13)],
@@ -43,13 +57,15 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
-        // System libraries (Debian: libhdf5-dev, libcurl4-openssl-dev, libsqlite3-dev).
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // System libraries (Debian: libhdf5-dev, libsqlite3-dev).
+        .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),  // linked by Keras: hdf5Link
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        // libcurl's headers (libcurl4-openssl-dev); the library itself is dlopen'ed on first use.
+        .target(name: "CCurl"),
         .target(name: "CKerasGuard"),
-        .target(name: "Keras", dependencies: ["CHDF5", "CKerasGuard", "ZIPFoundation"], swiftSettings: fast + vector),
+        .target(name: "Keras", dependencies: ["CHDF5", "CKerasGuard", "ZIPFoundation"], swiftSettings: fast + vector,
+                linkerSettings: hdf5Link),
         .target(name: "Scaling", swiftSettings: fast),
         .target(name: "Exchange"),
         .target(name: "Binance", dependencies: [

@@ -9,17 +9,29 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public let totalTimeoutMs: Int
     private let queue = DispatchQueue(label: "binance.curl")
     private var handle: UnsafeMutableRawPointer?
+    /// Why libcurl is unusable (library missing, init failed); every request then fails with it, unsent.
+    private let unavailable: String?
 
-    private static let globalInit: Bool = { ccurl_global_init_default() == CURLE_OK }()
+    /// libcurl is loaded (dlopen) and globally initialised once per process, by the first transport made.
+    private static let loadFailure: String? = {
+        if let failure = ccurl_load() { return String(cString: failure) }
+        let code = ccurl_global_init_default()
+        return code == CURLE_OK ? nil : "curl_global_init failed (code \(code.rawValue))"
+    }()
 
     public init(connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 10_000) {
-        _ = CurlTransport.globalInit
         self.connectTimeoutMs = connectTimeoutMs
         self.totalTimeoutMs = totalTimeoutMs
-        self.handle = curl_easy_init()
+        if let failure = CurlTransport.loadFailure {
+            self.unavailable = failure
+            self.handle = nil
+        } else {
+            self.handle = ccurl_easy_init()
+            self.unavailable = handle == nil ? "curl_easy_init failed" : nil
+        }
     }
 
-    deinit { if let handle { curl_easy_cleanup(handle) } }
+    deinit { if let handle { ccurl_easy_cleanup(handle) } }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<HTTPResponse, Error>) in
@@ -37,13 +49,13 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
     private func perform(_ request: HTTPRequest) throws -> HTTPResponse {
         guard let h = handle else {
-            throw TransportFailure(kind: .other, mayHaveBeenSent: false, message: "curl_easy_init failed")
+            throw TransportFailure(kind: .other, mayHaveBeenSent: false, message: unavailable ?? "curl_easy_init failed")
         }
-        curl_easy_reset(h)  // keeps the connection cache, clears options
+        ccurl_easy_reset(h)  // keeps the connection cache, clears options
         let sink = Sink()
         let sinkPtr = Unmanaged.passUnretained(sink).toOpaque()
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(list) }
+        defer { ccurl_slist_free_all(list) }
 
         _ = ccurl_setopt_string(h, CURLOPT_URL, request.url)
         _ = ccurl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
@@ -77,8 +89,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
                 _ = ccurl_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, raw.baseAddress)
             }
         }
-        for (name, value) in request.headers { list = curl_slist_append(list, "\(name): \(value)") }
-        list = curl_slist_append(list, "Expect:")
+        for (name, value) in request.headers { list = ccurl_slist_append(list, "\(name): \(value)") }
+        list = ccurl_slist_append(list, "Expect:")
         _ = ccurl_setopt_slist(h, CURLOPT_HTTPHEADER, list)
 
         let onBody: ccurl_write_callback = { ptr, size, count, user in
@@ -105,11 +117,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         _ = ccurl_setopt_write_function(h, CURLOPT_HEADERFUNCTION, onHeader)
         _ = ccurl_setopt_pointer(h, CURLOPT_HEADERDATA, sinkPtr)
 
-        let code = curl_easy_perform(h)
+        let code = ccurl_easy_perform(h)
         if code != CURLE_OK {
             var sent: Int = 0
             _ = ccurl_getinfo_long(h, CURLINFO_REQUEST_SIZE, &sent)
-            let message = String(cString: curl_easy_strerror(code))
+            let message = String(cString: ccurl_easy_strerror(code))
             let kind: TransportFailure.Kind
             switch code {
             case CURLE_OPERATION_TIMEDOUT: kind = .timeout

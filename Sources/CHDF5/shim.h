@@ -1,7 +1,8 @@
 #ifndef CHDF5_SHIM_H
 #define CHDF5_SHIM_H
-#include <hdf5.h>
-#include <H5FDcore.h>
+/* Debian/Ubuntu install the serial HDF5 headers under hdf5/serial (libhdf5-dev). */
+#include <hdf5/serial/hdf5.h>
+#include <hdf5/serial/H5FDcore.h>
 
 /* H5T_NATIVE_* and H5P_* are macros that expand to function calls or globals Swift cannot see. */
 static inline hid_t chdf5_native_float(void) { return H5T_NATIVE_FLOAT; }
