@@ -27,14 +27,19 @@ let vector: [SwiftSetting] = []
 /// libhdf5_serial.so needs libcurl and its whole TLS/Kerberos/LDAP chain (for the S3 driver we never use): ~20
 /// libraries, ~5 MB of memory and milliseconds of dynamic linking in every `trading-bot model predict`. From the
 /// archive the linker takes only the parts we call, and none of them need libcurl.
+/// SQLite (the journal) likewise: processes that never open a journal then map nothing of it.
 #if os(Linux)
-let hdf5Archive = ["x86_64-linux-gnu", "aarch64-linux-gnu"]
-    .map { "/usr/lib/\($0)/hdf5/serial/libhdf5.a" }
-    .first { FileManager.default.fileExists(atPath: $0) }
-let hdf5Link: [LinkerSetting] = hdf5Archive.map { [.unsafeFlags(["-Xlinker", $0]), .linkedLibrary("sz"), .linkedLibrary("z")] }
+func staticArchive(_ path: String) -> String? {
+    ["x86_64-linux-gnu", "aarch64-linux-gnu"].map { "/usr/lib/\($0)/\(path)" }.first { FileManager.default.fileExists(atPath: $0) }
+}
+let hdf5Link: [LinkerSetting] = staticArchive("hdf5/serial/libhdf5.a")
+    .map { [.unsafeFlags(["-Xlinker", $0]), .linkedLibrary("sz"), .linkedLibrary("z")] }
     ?? [.unsafeFlags(["-L/usr/lib/x86_64-linux-gnu/hdf5/serial", "-L/usr/lib/aarch64-linux-gnu/hdf5/serial"]), .linkedLibrary("hdf5")]
+let sqliteLink: [LinkerSetting] = staticArchive("libsqlite3.a").map { [.unsafeFlags(["-Xlinker", $0])] }
+    ?? [.linkedLibrary("sqlite3")]
 #else
 let hdf5Link: [LinkerSetting] = [.linkedLibrary("hdf5")]
+let sqliteLink: [LinkerSetting] = [.linkedLibrary("sqlite3")]
 #endif
 
 /// Release link of the executable with lld, placing the functions a cold start runs next to each other
@@ -77,7 +82,7 @@ let package = Package(
     targets: [
         // System libraries (Debian: libhdf5-dev, libsqlite3-dev).
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),  // linked by Keras: hdf5Link
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),  // linked by Bot: sqliteLink
 
         // libcurl's headers (libcurl4-openssl-dev); the library itself is dlopen'ed on first use.
         .target(name: "CCurl"),
@@ -94,7 +99,7 @@ let package = Package(
         .target(name: "Bot", dependencies: [
             "Exchange", "Keras", "Scaling", "CSQLite", "Yams",
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: sections),
+        ], swiftSettings: sections, linkerSettings: sqliteLink),
         .target(name: "Backtest", dependencies: ["Bot", "Exchange", "Scaling"], swiftSettings: sections),
         .target(name: "BinanceTestServer", dependencies: [
             "Exchange",
