@@ -77,7 +77,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries (Debian: libhdf5-dev, libsqlite3-dev).
@@ -104,7 +103,6 @@ let package = Package(
         .target(name: "BinanceTestServer", dependencies: [
             "Exchange",
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "FlyingFox", package: "FlyingFox"),
         ], swiftSettings: sections),
         .executableTarget(name: "trading-bot", dependencies: [
             "Keras", "Scaling", "Exchange", "Binance", "Bot", "Backtest", "BinanceTestServer",

@@ -1,5 +1,4 @@
 import Foundation
-import FlyingFox
 
 /// A Binance USDⓈ-M futures server on 127.0.0.1 for tests: it speaks Binance's wire protocol
 /// (signatures, recvWindow, filters, error codes, JSON shapes), keeps a one-way account, serves
@@ -17,8 +16,7 @@ public final class BinanceTestServer: @unchecked Sendable {
     var faults: [PendingFault] = []
     var skewMs: Int64 = 0
     var recorded: [RecordedRequest] = []
-    private var http: HTTPServer?
-    private var runTask: Task<Void, Error>?
+    private var http: LoopbackHTTPServer?
     private var boundPort: UInt16 = 0
 
     public init(options: Options = .init()) {
@@ -39,24 +37,21 @@ public final class BinanceTestServer: @unchecked Sendable {
     // MARK: lifecycle
 
     /// Binds 127.0.0.1 (port `options.port`, 0 = ephemeral) and serves until `stop()`.
+    /// Async for the callers' sake; binding itself is immediate.
     public func start() async throws {
         guard http == nil else { return }
-        let server = HTTPServer(
-            config: .init(address: try .inet(ip4: "127.0.0.1", port: options.port),
-                          timeout: options.handlerTimeoutSeconds, logger: .disabled),
-            handler: Front(server: self))
+        let front = Front(server: self)
+        let server = LoopbackHTTPServer(port: options.port,
+                                        limits: .init(idleTimeoutSeconds: options.handlerTimeoutSeconds),
+                                        handler: { front.handle($0) })
+        boundPort = try server.start()
         http = server
-        runTask = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 10)
-        if case .ip4(_, let port)? = await server.listeningAddress { boundPort = port }
     }
 
     /// Closes the listening socket and open connections.
     public func stop() async {
-        await http?.stop(timeout: 0)
-        runTask?.cancel()
+        http?.stop()
         http = nil
-        runTask = nil
     }
 
     /// The bound port (valid after `start()`).

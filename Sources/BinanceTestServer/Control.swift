@@ -1,11 +1,10 @@
 import Foundation
-import FlyingFox
 
 /// HTTP control endpoints under /_test/, so tests running in another process (the
 /// `trading-bot` binary end to end) can drive the clock, faults and accounts. Never faulted,
 /// never rate-limited, never recorded.
 extension BinanceTestServer {
-    func control(method: String, path: String, params: RequestParams) -> HTTPResponse {
+    func control(method: String, path: String, params: RequestParams) -> WireResponse {
         let result: Result<WireJSON, APIError>
         do { result = .success(try controlJSON(method: method, path: path, params: params)) } catch let e as APIError {
             result = .failure(e)
@@ -17,8 +16,7 @@ extension BinanceTestServer {
         case .success(let j): (status, json) = (200, j)
         case .failure(let e): (status, json) = (e.status, e.body)
         }
-        return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: Self.phrase(status)),
-                            headers: [HTTPHeader("Content-Type"): "application/json"], body: Data(json.serialized().utf8))
+        return WireResponse(status: status, headers: [("Content-Type", "application/json")], body: Data(json.serialized().utf8))
     }
 
     private func controlJSON(method: String, path: String, params: RequestParams) throws -> WireJSON {

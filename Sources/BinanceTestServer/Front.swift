@@ -1,33 +1,40 @@
 import Foundation
-import FlyingFox
 
 /// The HTTP entry point: faults, bans, weights, authentication, then the endpoint.
-struct Front: HTTPHandler {
+/// Runs on the connection's own thread, so a latency fault simply sleeps there.
+struct Front: Sendable {
     let server: BinanceTestServer
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let body = String(decoding: try await request.bodyData, as: UTF8.self)
-        let rawQuery = request.target.query(percentEncoded: true)
+    func handle(_ request: WireRequest) -> WireReply {
+        let body = String(decoding: request.body, as: UTF8.self)
+        let rawQuery = request.rawQuery
         let path = request.path
-        let method = request.method.rawValue.uppercased()
+        let method = request.method.uppercased()
         if path.hasPrefix("/_test/") {
-            return server.control(method: method, path: path, params: RequestParams(rawQuery: rawQuery, rawBody: body))
+            return .send(server.control(method: method, path: path, params: RequestParams(rawQuery: rawQuery, rawBody: body)))
         }
         var headers: [String: String] = [:]
-        for (key, value) in request.headers { headers[key.rawValue.lowercased()] = value }
+        for (key, value) in request.headers { headers[key.lowercased()] = value }
         let call = Call(method: method, path: path, rawQuery: rawQuery, body: body, headers: headers,
                         params: RequestParams(rawQuery: rawQuery, rawBody: body), receivedAt: Date().timeIntervalSince1970)
 
         let fault = server.takeFault(method: method, path: path)
         if case .latency(let seconds)? = fault {
-            try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+            // A handler may take at most handlerTimeoutSeconds: a longer delay is cut there and answered
+            // 500 (the request is still executed, its outcome unknown to the client).
+            let limit = server.options.handlerTimeoutSeconds
+            Thread.sleep(forTimeInterval: min(max(0, seconds), limit))
+            if seconds > limit {
+                _ = server.finish(call, server.process(call), faulted: true)
+                return .send(WireResponse(status: 500))
+            }
         }
         switch fault {
         case .http5xx(let status)?:
-            return server.finish(call, .failure(APIError.internalError(status: status)), faulted: true)
+            return .send(server.finish(call, .failure(APIError.internalError(status: status)), faulted: true))
         case .rateLimit429(let retryAfter)?:
-            return server.finish(call, .failure(APIError.tooManyRequests(limit: server.options.weightLimitPerMinute)),
-                                 extraHeaders: ["Retry-After": String(retryAfter)], faulted: true)
+            return .send(server.finish(call, .failure(APIError.tooManyRequests(limit: server.options.weightLimitPerMinute)),
+                                       extraHeaders: ["Retry-After": String(retryAfter)], faulted: true))
         case .ban418(let retryAfter)?:
             server.locked { server.limiter.ban(seconds: Double(retryAfter), now: TestClock.monotonicSeconds()) }
         default:
@@ -36,24 +43,15 @@ struct Front: HTTPHandler {
         let outcome = server.process(call)
         switch fault {
         case .unknown503?:
-            return server.finish(call, .failure(APIError.unknown503), faulted: true)
+            return .send(server.finish(call, .failure(APIError.unknown503), faulted: true))
         case .acceptThenDrop?:
             _ = server.finish(call, outcome, faulted: true)
-            return HTTPResponse(webSocket: DropConnection())
+            return .dropConnection
         case .ban418?:
-            return server.finish(call, outcome, faulted: true)
+            return .send(server.finish(call, outcome, faulted: true))
         default:
-            return server.finish(call, outcome, faulted: false)
+            return .send(server.finish(call, outcome, faulted: false))
         }
-    }
-}
-
-/// Closes the connection without writing a byte: FlyingFox asks a WebSocket handler for its
-/// frames before sending the upgrade response, so throwing there aborts the exchange silently.
-struct DropConnection: WSHandler {
-    struct Dropped: Error {}
-    func makeFrames(for client: AsyncThrowingStream<WSFrame, any Error>) async throws -> AsyncStream<WSFrame> {
-        throw Dropped()
     }
 }
 
@@ -88,7 +86,7 @@ extension BinanceTestServer {
     }
 
     /// Turns an outcome into the HTTP response and records the exchange.
-    func finish(_ call: Call, _ outcome: Outcome, extraHeaders: [String: String] = [:], faulted: Bool) -> HTTPResponse {
+    func finish(_ call: Call, _ outcome: Outcome, extraHeaders: [String: String] = [:], faulted: Bool) -> WireResponse {
         var headers = outcome.headers.merging(extraHeaders) { $1 }
         headers["Content-Type"] = "application/json"
         let status: Int, json: WireJSON, code: Int?
@@ -103,29 +101,8 @@ extension BinanceTestServer {
                                      params: call.params.values, headers: call.headers, status: status, errorCode: code,
                                      receivedAt: call.receivedAt, faulted: faulted)
         locked { recorded.append(record) }
-        var httpHeaders = HTTPHeaders()
-        for (k, v) in headers { httpHeaders[HTTPHeader(k)] = v }
-        return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: Self.phrase(status)), headers: httpHeaders,
+        return WireResponse(status: status, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                             body: Data(json.serialized().utf8))
-    }
-
-    static func phrase(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 408: return "Request Timeout"
-        case 418: return "I'm a teapot"
-        case 429: return "Too Many Requests"
-        case 500: return "Internal Server Error"
-        case 502: return "Bad Gateway"
-        case 503: return "Service Unavailable"
-        case 504: return "Gateway Timeout"
-        default: return "Status \(status)"
-        }
     }
 
     /// Ban, weight, order-rate, authentication and the endpoint itself, all under the lock.
