@@ -75,7 +75,8 @@ extension BinanceTestServer {
         public var startTimeMs: Int64? = nil
         /// True: the clock moves with wall time from its start; false: it moves only by set/advance.
         public var clockRunning: Bool = true
-        /// Handler timeout in seconds (latency faults longer than this become 500s).
+        /// Longest a request may take, seconds: a latency fault beyond it is answered 500 at this point (the
+        /// request is still executed), and a keep-alive connection idle this long is closed.
         public var handlerTimeoutSeconds: Double = 300
 
         public init() {}

@@ -111,6 +111,17 @@ final class FaultTests: ServerTestCase {
         XCTAssertEqual(server.orders().count, 2)
     }
 
+    /// A handler may take at most handlerTimeoutSeconds: a longer latency fault is cut there and answered
+    /// 500, and the order is executed anyway (its outcome unknown to the client).
+    func testLatencyBeyondTheHandlerTimeoutIs500ButExecuted() throws {
+        try startServer { $0.handlerTimeoutSeconds = 0.2 }
+        server.inject(.latency(seconds: 30), path: "/fapi/v1/order")
+        let r = try order([("side", "BUY"), ("type", "MARKET"), ("quantity", "0.01"), ("newClientOrderId", "slow")])
+        XCTAssertEqual(r.status, 500)
+        XCTAssertEqual(server.orders().map(\.clientOrderId), ["slow"])
+        XCTAssertTrue(server.requests.last?.faulted ?? false)
+    }
+
     func testSlowRequestDoesNotBlockOthers() throws {
         try startServer()
         server.inject(.latency(seconds: 0.6), path: "/fapi/v1/exchangeInfo")
