@@ -28,16 +28,28 @@ run 3 model inspect models/model.keras
 run 4 scalers inspect scalers/scalers.pkl
 run 5 --version
 run 6 --help
-run 7 model predict Tests/KerasTests/Fixtures/conv_lstm1d.keras --input "$WORK/window.json"
 
-for f in "$WORK"/cg.*; do
-  callgrind_annotate --threshold=100 "$f" | grep -F "[$WORK/trading-bot]" |
-    sed -E 's/^ *[0-9,]+ +\( *[0-9.]+%\) +\?\?\?://; s/ \[[^]]*\]$//; s/'"'"'[0-9]+$//'
-done | sort -u > "$WORK/names"
+names() {  # function names of the binary that the given callgrind profiles ran
+  for f in "$@"; do
+    callgrind_annotate --threshold=100 "$f" | grep -F "[$WORK/trading-bot]" |
+      sed -E 's/^ *[0-9,]+ +\( *[0-9.]+%\) +\?\?\?://; s/ \[[^]]*\]$//; s/'"'"'[0-9]+$//'
+  done | sort -u
+}
+names "$WORK"/cg.[0-9] > "$WORK/first"
+
+# Then every other test fixture model, so the layers the shipped model doesn't use are packed too, after it.
+for model in Tests/KerasTests/Fixtures/*.keras; do
+  python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1]))["inputs"][0], open(sys.argv[2], "w"))' \
+    "${model%.keras}.json" "$WORK/in.json" 2>/dev/null || continue
+  run "x.$(basename "$model" .keras)" model predict "$model" --input "$WORK/in.json"
+done
+names "$WORK"/cg.x.* | grep -Fvxf "$WORK/first" > "$WORK/second" || true
+
 # Only names defined once: lld applies an entry to every symbol of that name, and Swift emits the same local
 # helpers (outlined copies, `__swift_destroy_boxed_opaque_existential_1`, …) in every object file, so a common
-# name would drag hundreds of unrelated sections into the hot region. Keep the binary's own order (nm -n).
+# name would drag hundreds of unrelated sections into the hot region. Within each group keep the binary's own
+# order (nm -n), so related code stays adjacent.
 nm -n --defined-only "$WORK/trading-bot" | awk '{print $3}' > "$WORK/all"
 sort "$WORK/all" | uniq -u > "$WORK/unique"
-grep -Fxf "$WORK/names" "$WORK/all" | grep -Fxf "$WORK/unique" > "$OUT"
+{ grep -Fxf "$WORK/first" "$WORK/all"; grep -Fxf "$WORK/second" "$WORK/all" || true; } | grep -Fxf "$WORK/unique" > "$OUT"
 echo "$(wc -l < "$OUT") functions -> $OUT"
