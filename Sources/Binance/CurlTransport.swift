@@ -49,7 +49,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
     private func perform(_ request: HTTPRequest) throws -> HTTPResponse {
         guard let h = handle else {
-            throw TransportFailure(kind: .other, mayHaveBeenSent: false, message: unavailable ?? "curl_easy_init failed")
+            throw TransportFailure(kind: .unavailable, mayHaveBeenSent: false, message: unavailable ?? "curl_easy_init failed")
         }
         ccurl_easy_reset(h)  // keeps the connection cache, clears options
         let sink = Sink()

@@ -101,7 +101,12 @@ public enum BinanceErrorTable {
 
     /// Unified error for a request that got no HTTP answer.
     public static func failure(transport t: TransportFailure, method: String) -> ExchangeFailure {
-        ExchangeFailure(t.kind == .timeout ? .requestTimeout : .networkError, exchange: BinanceUSDM.exchangeId,
-                        message: t.message, method: method)
+        let kind: ExchangeFailure.Kind
+        switch t.kind {
+        case .timeout: kind = .requestTimeout
+        case .unavailable: kind = .exchangeError  // a local set-up problem, not the network: not retried
+        case .connectFailed, .connectionLost, .other: kind = .networkError
+        }
+        return ExchangeFailure(kind, exchange: BinanceUSDM.exchangeId, message: t.message, method: method)
     }
 }

@@ -28,7 +28,8 @@ public struct HTTPResponse: Sendable {
 /// A request that got no HTTP response. `mayHaveBeenSent` tells the order layer whether
 /// the exchange could have executed it (then it must look the order up before re-sending).
 public struct TransportFailure: Error, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case timeout, connectFailed, connectionLost, other }
+    /// `unavailable`: the transport cannot work in this process at all (libcurl missing); never worth a retry.
+    public enum Kind: String, Sendable { case timeout, connectFailed, connectionLost, unavailable, other }
     public var kind: Kind
     public var mayHaveBeenSent: Bool
     public var message: String

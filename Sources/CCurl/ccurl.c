@@ -2,6 +2,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* The libcurl functions we call, resolved from the dlopen'ed library. */
 static struct {
@@ -23,19 +24,31 @@ static const char *failed = NULL;
 
 #define RESOLVE(field, name)                                                                            \
     if (!(*(void **)&api.field = dlsym(lib, name))) {                                                   \
-        snprintf(failure, sizeof failure, "libcurl.so.4 has no %s (libcurl too old?): install libcurl4", \
+        snprintf(failure, sizeof failure, "the loaded libcurl has no %s (too old?): install libcurl4", \
                  name);                                                                                 \
         failed = failure;                                                                               \
         return;                                                                                         \
     }
 
 static void load(void) {
-    /* RTLD_LOCAL keeps libcurl's symbols (and its OpenSSL's) out of the global namespace. */
-    void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    /* TRADINGBOT_LIBCURL names another build (a path or soname); otherwise the OpenSSL flavour Debian's
+     * libcurl4 installs, then the GnuTLS one (libcurl3-gnutls, present wherever git is). RTLD_LOCAL keeps
+     * libcurl's symbols (and its TLS library's) out of the global namespace. */
+    const char *chosen = getenv("TRADINGBOT_LIBCURL");
+    void *lib = NULL;
+    if (chosen && *chosen) {
+        lib = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+    } else {
+        chosen = "libcurl.so.4";
+        lib = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+        if (!lib) lib = dlopen("libcurl-gnutls.so.4", RTLD_NOW | RTLD_LOCAL);
+    }
     if (!lib) {
         const char *why = dlerror();
-        snprintf(failure, sizeof failure, "cannot load libcurl (%s): install libcurl4 (Debian: apt-get install libcurl4)",
-                 why ? why : "libcurl.so.4 not found");
+        snprintf(failure, sizeof failure,
+                 "cannot load libcurl %s (%s): install libcurl4 (Debian: apt-get install libcurl4) or set "
+                 "TRADINGBOT_LIBCURL to its path",
+                 chosen, why ? why : "not found");
         failed = failure;
         return;
     }

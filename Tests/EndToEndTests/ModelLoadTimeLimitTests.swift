@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// libhdf5 1.10.8 loops forever on some corrupt HDF5 data and crashes on other (fuzzing findings, reproducers in
-/// tools/fuzz_model/crashes/). The loader runs on a worker thread with a time limit and under a crash guard, so the
+/// tools/fuzz_model/crashes/). The loader runs under a time limit (SIGALRM) and a crash guard (Sources/CKerasGuard), so the
 /// user gets one line and exit status 1 instead of a hung process or a core dump. Run as subprocesses: neither the
 /// stuck libhdf5 thread nor the crash may happen inside the test process.
 final class ModelLoadTimeLimitTests: XCTestCase {
