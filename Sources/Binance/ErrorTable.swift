@@ -6,67 +6,79 @@ import Exchange
 public enum BinanceErrorTable {
     public typealias Kind = ExchangeFailure.Kind
 
-    /// Binance USDⓈ-M error codes (docs: "Error Codes") -> CCXT class.
+    /// Binance USDⓈ-M error codes -> CCXT class, as ccxt's `binance` exceptions map (common `exact` plus the
+    /// `linear` overrides, python/ccxt/binance.py). CCXT classes this vocabulary lacks map to their nearest
+    /// ancestor: OperationRejected / OperationFailed (definite refusals) -> ExchangeError, OrderImmediatelyFillable /
+    /// OrderNotFillable -> InvalidOrder, MarginModeAlreadySet -> ExchangeError. Deliberate deviations (money safety
+    /// or the issue's own list) are marked "≠ ccxt". Audit: docs/binance-wire-audit.md.
     public static let codes: [Int: Kind] = [
-        -1000: .exchangeNotAvailable,  // UNKNOWN
-        -1001: .exchangeNotAvailable,  // DISCONNECTED: internal error, try again
-        -1002: .authenticationError,   // UNAUTHORIZED
-        -1003: .rateLimitExceeded,     // TOO_MANY_REQUESTS
-        -1006: .exchangeNotAvailable,  // UNEXPECTED_RESP: execution status unknown
-        -1007: .requestTimeout,        // TIMEOUT: execution status unknown
-        -1008: .exchangeNotAvailable,  // server busy
-        -1014: .invalidOrder,          // UNKNOWN_ORDER_COMPOSITION
-        -1015: .rateLimitExceeded,     // TOO_MANY_ORDERS
-        -1016: .exchangeNotAvailable,  // SERVICE_SHUTTING_DOWN
-        -1021: .invalidNonce,          // INVALID_TIMESTAMP
-        -1022: .authenticationError,   // INVALID_SIGNATURE
-        -1100: .badRequest, -1101: .badRequest, -1102: .badRequest, -1103: .badRequest,
-        -1104: .badRequest, -1105: .badRequest, -1106: .badRequest, -1108: .badRequest,
-        -1109: .authenticationError,   // invalid account
-        -1110: .badSymbol,
-        -1111: .invalidOrder,          // BAD_PRECISION
-        -1112: .invalidOrder,          // no orders on book
-        -1113: .badRequest,
-        -1114: .badRequest, -1115: .invalidOrder, -1116: .invalidOrder, -1117: .invalidOrder,
-        -1118: .badRequest, -1119: .badRequest, -1120: .badRequest,
-        -1121: .badSymbol,             // BAD_SYMBOL
+        // 10xx: server / network. Execution status unknown for -1000/-1001/-1006/-1007 (ccxt: OperationFailed,
+        // RequestTimeout): kept in the NetworkError family so an order is looked up, never assumed refused (≠ ccxt).
+        -1000: .exchangeNotAvailable, -1001: .exchangeNotAvailable, -1006: .exchangeNotAvailable,
+        -1007: .requestTimeout,
+        -1008: .exchangeNotAvailable,  // "Request throttled by system-level protection": retry with back-off (≠ ccxt OperationFailed)
+        -1002: .authenticationError, -1099: .authenticationError,
+        -1003: .rateLimitExceeded, -1015: .rateLimitExceeded,
+        -1004: .exchangeError,         // OperationRejected
+        -1005: .permissionDenied, -1011: .permissionDenied,
+        -1010: .exchangeError,         // OperationFailed
+        -1013: .badRequest, -1016: .badRequest, -1020: .badRequest, -1023: .badRequest,
+        -1014: .invalidOrder,
+        -1021: .invalidNonce,
+        -1022: .authenticationError,
+        // 11xx: request issues
+        -1100: .badRequest, -1101: .badRequest, -1102: .badRequest, -1103: .badRequest, -1104: .badRequest,
+        -1105: .badRequest, -1106: .badRequest, -1110: .badRequest, -1113: .badRequest, -1114: .badRequest,
+        -1115: .badRequest, -1116: .badRequest, -1117: .badRequest, -1118: .badRequest, -1119: .badRequest,
+        -1120: .badRequest, -1122: .badRequest, -1127: .badRequest, -1128: .badRequest, -1130: .badRequest,
+        -1136: .badRequest,
+        -1108: .badSymbol, -1121: .badSymbol, -1126: .badSymbol,
+        -1109: .permissionDenied,
+        -1111: .invalidOrder,          // BAD_PRECISION (ccxt: BadRequest; the issue asks InvalidOrder — same family)
+        -1112: .exchangeError,         // OperationFailed: no orders on book
         -1125: .authenticationError,   // invalid listen key
-        -1127: .badRequest, -1128: .badRequest, -1130: .badRequest, -1136: .invalidOrder,
-        -2010: .invalidOrder,          // NEW_ORDER_REJECTED
-        -2011: .orderNotFound,         // CANCEL_REJECTED "Unknown order sent."
-        -2013: .orderNotFound,         // NO_SUCH_ORDER "Order does not exist."
-        -2014: .authenticationError,   // BAD_API_KEY_FMT
-        -2015: .authenticationError,   // REJECTED_MBX_KEY (key, IP or permissions)
-        -2016: .exchangeNotAvailable,  // NO_TRADING_WINDOW
-        -2017: .permissionDenied,      // API keys locked
-        -2018: .insufficientFunds,     // BALANCE_NOT_SUFFICIENT
-        -2019: .insufficientFunds,     // MARGIN_NOT_SUFFICIEN
-        -2020: .invalidOrder, -2021: .invalidOrder, -2022: .invalidOrder,
-        -2023: .insufficientFunds,     // USER_IN_LIQUIDATION
-        -2024: .insufficientFunds,     // POSITION_NOT_SUFFICIENT
-        -2025: .invalidOrder, -2026: .invalidOrder, -2027: .invalidOrder,
-        -2028: .insufficientFunds,
-        -4000: .invalidOrder, -4001: .invalidOrder, -4002: .invalidOrder, -4003: .invalidOrder,
-        -4004: .invalidOrder, -4005: .invalidOrder, -4006: .invalidOrder, -4007: .invalidOrder,
-        -4008: .invalidOrder, -4013: .invalidOrder, -4014: .invalidOrder,
-        -4015: .badRequest,            // client order id not valid
-        -4016: .invalidOrder, -4023: .invalidOrder, -4024: .invalidOrder,
-        -4028: .badRequest,            // leverage not valid
-        -4046: .badRequest,            // no need to change margin type
-        -4047: .badRequest, -4048: .badRequest, -4059: .badRequest,
-        -4061: .invalidOrder, -4062: .invalidOrder,
-        -4118: .invalidOrder,
-        -4120: .notSupported,          // conditional types must use the algo-order API
-        -4131: .invalidOrder,          // PERCENT_PRICE
-        -4140: .badRequest,            // symbol not trading
+        // 20xx: order / account
+        -2010: .invalidOrder,
+        -2011: .orderNotFound, -2013: .orderNotFound,
+        -2012: .exchangeError,         // CANCEL_ALL_FAIL (OperationFailed)
+        -2014: .authenticationError, -2015: .authenticationError,
+        -2016: .exchangeError,         // no trading window (OperationRejected)
+        -2017: .permissionDenied,
+        -2018: .insufficientFunds, -2019: .insufficientFunds, -2024: .insufficientFunds,
+        -2020: .exchangeError,         // unable to fill (OperationFailed)
+        -2021: .invalidOrder,          // would immediately trigger (OrderImmediatelyFillable)
+        -2022: .invalidOrder, -2026: .invalidOrder,
+        -2023: .exchangeError,         // user in liquidation mode (OperationFailed)
+        -2025: .exchangeError, -2027: .exchangeError, -2028: .exchangeError,  // OperationRejected
+        // 40xx: filters and parameters (ccxt: BadRequest unless noted)
+        -4000: .invalidOrder,
+        -4001: .badRequest, -4002: .badRequest, -4003: .badRequest, -4004: .badRequest, -4005: .badRequest,
+        -4006: .badRequest, -4007: .badRequest, -4008: .badRequest, -4013: .badRequest, -4014: .badRequest,
+        -4015: .badRequest, -4016: .badRequest, -4023: .badRequest, -4024: .badRequest, -4028: .badRequest,
+        -4029: .badRequest, -4030: .badRequest, -4031: .badRequest, -4060: .badRequest, -4062: .badRequest,
+        -4135: .badRequest, -4137: .badRequest, -4138: .badRequest, -4140: .badRequest, -4183: .badRequest,
+        -4184: .badRequest,
+        -4046: .exchangeError,         // "No need to change margin type." (MarginModeAlreadySet; setMarginMode treats it as success)
+        -4045: .exchangeError, -4047: .exchangeError, -4048: .exchangeError, -4059: .exchangeError,
+        -4061: .exchangeError, -4118: .exchangeError, -4131: .exchangeError, -4141: .exchangeError,  // OperationRejected
+        -4050: .insufficientFunds, -4051: .insufficientFunds,
+        -4087: .permissionDenied, -4088: .permissionDenied, -4192: .permissionDenied, -4400: .permissionDenied,
+        -4401: .permissionDenied, -4402: .permissionDenied,
+        -4120: .notSupported,          // conditional types must use the algo-order API (not in ccxt's map)
+        -4142: .invalidOrder,          // stop would trigger immediately (OrderImmediatelyFillable)
+        -4144: .badSymbol,
         -4164: .invalidOrder,          // MIN_NOTIONAL
-        -5021: .invalidOrder, -5022: .invalidOrder,
+        // 50xx
+        -5021: .invalidOrder, -5022: .invalidOrder,  // FOK / post-only rejected (OrderNotFillable)
+        -5028: .badRequest, -5037: .badRequest, -5038: .badRequest, -5039: .badRequest, -5040: .badRequest,
     ]
 
     /// Binance's 503 text meaning "sent to the matching engine, no answer": execution status UNKNOWN.
     public static let unknownExecutionMessage = "Unknown error, please check your request or try again later."
 
     /// Maps one failed HTTP answer to a unified error carrying Binance's code and message and the method.
+    /// Any 5xx, and Binance's "Unknown error …" text whatever its code, stays in the NetworkError family:
+    /// the docs say the execution status is then UNKNOWN, so it must never read as "refused".
     public static func failure(status: Int, code: Int?, message: String?, method: String,
                                retryAfterMs: Int64? = nil) -> ExchangeFailure {
         let text = message ?? "HTTP \(status)"
@@ -87,7 +99,11 @@ public enum BinanceErrorTable {
                 }
             }
         }
-        return ExchangeFailure(kind, exchange: BinanceUSDM.exchangeId, code: code ?? status, message: text,
+        var unified = kind
+        if message?.hasPrefix("Unknown error, please check your request") == true || (status >= 500 && !kind.isA(.networkError)) {
+            unified = .exchangeNotAvailable
+        }
+        return ExchangeFailure(unified, exchange: BinanceUSDM.exchangeId, code: code ?? status, message: text,
                                method: method, retryAfterMs: retryAfterMs)
     }
 

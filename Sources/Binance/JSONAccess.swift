@@ -8,7 +8,9 @@ enum JSON {
         do { return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) }
         catch {
             let text = String(decoding: data.prefix(200), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-            throw ExchangeFailure(.exchangeError, exchange: BinanceUSDM.exchangeId,
+            // A 2xx we cannot read says nothing about what the exchange did (ccxt: BadResponse, not an
+            // ExchangeError): NetworkError family, so an order is looked up rather than assumed refused.
+            throw ExchangeFailure(.exchangeNotAvailable, exchange: BinanceUSDM.exchangeId,
                                   message: "response is not JSON: \(text)", method: method)
         }
     }

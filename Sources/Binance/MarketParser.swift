@@ -18,7 +18,8 @@ enum MarketParser {
         let contractType = JSON.string(s, "contractType") ?? "PERPETUAL"
         var symbol = "\(base)/\(quote):\(settle)"
         var type = MarketType.swap
-        if contractType != "PERPETUAL" && !contractType.isEmpty {
+        // PERPETUAL and TRADIFI_PERPETUAL (stock/commodity perps) are swaps; CURRENT_/NEXT_QUARTER… are futures.
+        if !contractType.hasSuffix("PERPETUAL") && !contractType.isEmpty {
             type = .future
             if let delivery = JSON.int64(s, "deliveryDate") { symbol += "-" + yymmdd(delivery) }
         }

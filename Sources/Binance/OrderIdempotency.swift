@@ -36,8 +36,16 @@ extension BinanceUSDM {
         while true {
             let sentAt = time.now()
             do {
-                let o = try JSON.object(try await client.call(endpoint, request.query, method: "createOrder"), method: "createOrder")
-                return request.conditional ? WireParsers.algoOrder(o, symbol: m.symbol) : WireParsers.order(o, symbol: m.symbol)
+                let json = try await client.call(endpoint, request.query, method: "createOrder")
+                let o = json as? [String: Any] ?? [:]
+                let order = request.conditional ? WireParsers.algoOrder(o, symbol: m.symbol) : WireParsers.order(o, symbol: m.symbol)
+                guard !order.id.isEmpty else {
+                    // A 2xx without the order's id tells nothing about what happened: treat it like a lost answer.
+                    throw ExchangeFailure(.exchangeNotAvailable, exchange: id,
+                                          message: "HTTP 2xx answer without \(request.conditional ? "algoId" : "orderId"); order status unknown",
+                                          method: "createOrder")
+                }
+                return order
             } catch let failure as ExchangeFailure where BinanceErrorTable.executionUnknown(failure) {
                 logger.warning("createOrder \(request.clientId): \(failure.kind.name) — execution unknown, looking the order up by client id")
                 if let found = try await confirm(request, market: m, sentAt: sentAt, after: failure) {

@@ -130,17 +130,37 @@ public actor BinanceRESTClient {
         emit("<- \(response.status) \(endpoint.path) weight=\(response.header("x-mbx-used-weight-1m") ?? "?") \(bodyText)")
 
         if (200..<300).contains(response.status) {
-            return try JSON.parse(response.body, method: method)
+            let json = try JSON.parse(response.body, method: method)
+            // ccxt's handle_errors reads `code` whatever the HTTP status: {"code":-XXXX,"msg":..} in a 200 is an error;
+            // {"code":200,"msg":"success"} (marginType, allOpenOrders) and {"code":"200"} (algo cancel) are not.
+            if let o = json as? [String: Any], let code = JSON.int64(o, "code"), code != 0, code != 200 {
+                let failure = BinanceErrorTable.failure(status: response.status, code: Int(code), message: JSON.string(o, "msg"), method: method)
+                logger.warning("\(endpoint) -> HTTP \(response.status) carrying an error: \(failure.description)")
+                throw failure
+            }
+            return json
         }
         let parsed = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed]) as? [String: Any]
         let code = parsed.flatMap { JSON.int64($0, "code") }.map(Int.init)
         let message = parsed.flatMap { JSON.string($0, "msg") }
             ?? (bodyText.isEmpty ? nil : String(bodyText.prefix(200)))
-        let retryAfterMs = response.header("retry-after").flatMap { Int64($0) }.map { $0 * 1000 }
+        var retryAfterMs = response.header("retry-after").flatMap { Int64($0) }.map { $0 * 1000 }
+        if response.status == 418, retryAfterMs == nil, let until = Self.bannedUntil(message) {
+            // No Retry-After: the ban end is in the message, in server time ("IP banned until 1659146400000").
+            let local = until - (timeOffsetMs ?? 0)
+            limiter.extendBan(until: local)
+            retryAfterMs = max(0, limiter.bannedUntil - time.now())
+        }
         let failure = BinanceErrorTable.failure(status: response.status, code: code, message: message,
                                                 method: method, retryAfterMs: retryAfterMs)
         logger.warning("\(endpoint) -> HTTP \(response.status): \(failure.description)")
         throw failure
+    }
+
+    /// The server-time end of an IP ban named in a 418 message, e.g. "IP banned until 1659146400000".
+    static func bannedUntil(_ message: String?) -> Int64? {
+        guard let message, let r = message.range(of: "banned until ") else { return nil }
+        return Int64(message[r.upperBound...].prefix { $0.isNumber })
     }
 
     /// One trace line to the logger (debug) and the `--verbose` sink. Never contains the secret:

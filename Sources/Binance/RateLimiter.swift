@@ -75,6 +75,9 @@ public struct RateLimiter: Sendable {
         }
     }
 
+    /// Records a ban end read from the 418 message when no Retry-After header came (never shortens a ban).
+    public mutating func extendBan(until ms: Int64) { bannedUntil = max(bannedUntil, ms) }
+
     /// Takes the exchange's own counts from the response headers (they are authoritative).
     public mutating func update(headers: [String: String], status: Int, now: Int64) {
         let minute = now / 60_000

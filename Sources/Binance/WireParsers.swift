@@ -35,10 +35,18 @@ enum WireParsers {
         return Balance(currencies: out, timestamp: JSON.int64(o, "updateTime"))
     }
 
+    /// positionRisk v2 and v3 rows. v3 dropped `marginType` and `leverage`: the mode then follows from the isolated
+    /// margin fields (non-zero only for isolated positions), as ccxt's parsePositionRisk does; leverage stays nil.
+    /// Hedge mode: `positionSide` LONG/SHORT names the side; one-way (BOTH): the sign of `positionAmt`.
     static func position(_ o: [String: Any], symbol: String) -> Position? {
         guard let amt = JSON.decimal(o, "positionAmt"), amt != 0 else { return nil }
-        let margin = JSON.string(o, "marginType")?.lowercased()
-        return Position(symbol: symbol, side: amt > 0 ? .long : .short, contracts: amt < 0 ? -amt : amt,
+        var margin = JSON.string(o, "marginType")?.lowercased()
+        if margin == nil, let isolated = JSON.decimal(o, "isolatedWallet") ?? JSON.decimal(o, "isolatedMargin") {
+            margin = isolated != 0 ? "isolated" : "cross"
+        }
+        let declared = JSON.string(o, "positionSide")
+        let side: PositionSide = declared == "LONG" ? .long : (declared == "SHORT" ? .short : (amt > 0 ? .long : .short))
+        return Position(symbol: symbol, side: side, contracts: amt < 0 ? -amt : amt,
                         contractSize: 1, entryPrice: JSON.decimal(o, "entryPrice"), markPrice: JSON.decimal(o, "markPrice"),
                         notional: JSON.decimal(o, "notional").map { $0 < 0 ? -$0 : $0 },
                         unrealizedPnl: JSON.decimal(o, "unRealizedProfit"), leverage: JSON.decimal(o, "leverage"),
@@ -50,10 +58,10 @@ enum WireParsers {
     static func orderStatus(_ s: String?) -> OrderStatus {
         switch s {
         case "FILLED", "TRIGGERED", "FINISHED": return .closed
-        case "CANCELED": return .canceled
+        case "CANCELED", "CANCELLED": return .canceled
         case "REJECTED": return .rejected
         case "EXPIRED", "EXPIRED_IN_MATCH": return .expired
-        default: return .open  // NEW, PARTIALLY_FILLED, PENDING_CANCEL, TRIGGERING
+        default: return .open  // NEW, PARTIALLY_FILLED, ACCEPTED, PENDING_CANCEL, TRIGGERING (as ccxt: still working)
         }
     }
 

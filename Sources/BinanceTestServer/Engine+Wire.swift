@@ -132,6 +132,9 @@ extension Engine {
             guard r.positionAmt != 0 else { return nil }
             let notional = WireDecimal.round(r.positionAmt * r.markPrice, scale: 8)
             let im = WireDecimal.round(WireDecimal.abs(notional) / Decimal(r.leverage), scale: 8)
+            // v3 has no marginType: as on Binance, only an isolated position carries a non-zero isolated wallet/margin.
+            let wallet: Decimal = r.marginType == "ISOLATED" ? im : 0
+            let isolatedMargin: Decimal = r.marginType == "ISOLATED" ? wallet + r.unrealizedProfit : 0
             return .object([
                 ("symbol", .string(symbol)),
                 ("positionSide", .string("BOTH")),
@@ -141,10 +144,10 @@ extension Engine {
                 ("markPrice", .string(WireDecimal.format(r.markPrice, scale: 8))),
                 ("unRealizedProfit", .string(WireDecimal.format(r.unrealizedProfit, scale: 8))),
                 ("liquidationPrice", .string("0")),
-                ("isolatedMargin", .string("0")),
+                ("isolatedMargin", .string(WireDecimal.plain(isolatedMargin))),
                 ("notional", .string(WireDecimal.plain(notional))),
                 ("marginAsset", .string("USDT")),
-                ("isolatedWallet", .string("0")),
+                ("isolatedWallet", .string(WireDecimal.plain(wallet))),
                 ("initialMargin", .string(WireDecimal.plain(im))),
                 ("maintMargin", .string(WireDecimal.plain(WireDecimal.round(WireDecimal.abs(notional) * dec("0.004"), scale: 8)))),
                 ("positionInitialMargin", .string(WireDecimal.plain(im))),
