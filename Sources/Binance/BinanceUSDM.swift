@@ -92,7 +92,7 @@ public actor BinanceUSDM: Exchange {
     }
 
     func klines(_ q: QueryString) async throws -> [Candle] {
-        WireParsers.candles(try JSON.array(try await client.call(.klines, q, method: "fetchOHLCV"), method: "fetchOHLCV"))
+        try WireParsers.candles(try JSON.array(try await client.call(.klines, q, method: "fetchOHLCV"), method: "fetchOHLCV"), method: "fetchOHLCV")
     }
 
     public func fetchTicker(symbol: String) async throws -> Ticker {

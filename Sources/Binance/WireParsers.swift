@@ -3,11 +3,20 @@ import Exchange
 
 /// Binance wire JSON -> unified structures (candles, ticker, balance, positions, orders, trades).
 enum WireParsers {
-    static func candles(_ rows: [Any]) -> [Candle] {
-        rows.compactMap { row in
-            guard let r = row as? [Any], r.count >= 6, let t = (r[0] as? NSNumber)?.int64Value ?? (r[0] as? String).flatMap({ Int64($0) }),
+    /// Kline rows `[openTime, open, high, low, close, volume, closeTime, quoteVolume, trades, …]`, numbers as strings
+    /// (as documented) or JSON numbers. A row of another shape is an error naming it, never skipped: a silently
+    /// missing candle would shift every window built after it.
+    static func candles(_ rows: [Any], method: String) throws -> [Candle] {
+        try rows.enumerated().map { i, row in
+            guard let r = row as? [Any], r.count >= 6,
+                  let t = (r[0] as? NSNumber)?.int64Value ?? (r[0] as? String).flatMap({ Int64($0) }),
                   let o = JSON.double(r[1]), let h = JSON.double(r[2]), let l = JSON.double(r[3]),
-                  let c = JSON.double(r[4]), let v = JSON.double(r[5]) else { return nil }
+                  let c = JSON.double(r[4]), let v = JSON.double(r[5]),
+                  [o, h, l, c, v].allSatisfy(\.isFinite) else {
+                let text = String(describing: row).replacingOccurrences(of: "\n", with: " ").prefix(120)
+                throw ExchangeFailure(.exchangeError, exchange: BinanceUSDM.exchangeId,
+                                      message: "kline row \(i) is not [openTime, open, high, low, close, volume, …]: \(text)", method: method)
+            }
             return Candle(timestamp: t, open: o, high: h, low: l, close: c, volume: v)
         }
     }

@@ -209,3 +209,32 @@ final class WireAuditLoopbackTests: XCTestCase {
         await loop.server.stop()
     }
 }
+
+extension WireAuditTests {
+    /// Kline/Candlestick Data: the documented row (strings for prices), JSON numbers accepted; a malformed row is an
+    /// error naming it instead of a silently missing candle.
+    func testKlineRowsAsDocumentedAndMalformedRowsRefused() async throws {
+        let bad = Flag()
+        let (ex, _, _) = make { r in
+            guard r.path == "/fapi/v1/klines" else { return ScriptedTransport.json(404, "{}") }
+            if bad.isSet { return ScriptedTransport.json(200, #"[[1499040000000,"1.0","2.0","0.5","1.5","10",1499040059999],[1499040060000,"1.0",null,"0.5","1.5","10",1499040119999]]"#) }
+            return ScriptedTransport.json(200, #"[[1499040000000,"0.01634790","0.80000000","0.01575800","0.01577100","148976.11427815",1499644799999,"2434.19055334",308,"1756.87402397","28.46694368","17928899.62484339"],[1499040060000,0.0158,0.0159,0.0157,0.0158,12.5,1499040119999,"0.19",3,"1","0.01","0"]]"#)
+        }
+        let candles = try await ex.fetchOHLCV(symbol: btc, timeframe: Timeframe.oneMinute, since: 1499040000000, limit: 2)
+        XCTAssertEqual(candles.map(\.timestamp), [1499040000000, 1499040060000])
+        XCTAssertEqual(candles[0].open, 0.0163479); XCTAssertEqual(candles[0].volume, 148976.11427815)
+        XCTAssertEqual(candles[1].high, 0.0159)
+        bad.set()
+        do { _ = try await ex.fetchOHLCV(symbol: btc, timeframe: Timeframe.oneMinute, since: 1499040000000, limit: 2); XCTFail("expected an error") }
+        catch let f as ExchangeFailure {
+            XCTAssertEqual(f.method, "fetchOHLCV"); XCTAssertTrue(f.message.contains("kline row 1"), f.message)
+            XCTAssertFalse(f.description.contains("\n"))
+        }
+    }
+
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock(); private var v = false
+        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return v }
+        func set() { lock.lock(); v = true; lock.unlock() }
+    }
+}
