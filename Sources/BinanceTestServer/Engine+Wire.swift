@@ -5,9 +5,12 @@ extension Engine {
     func pp(_ symbol: String) -> Int { options.spec(symbol)?.pricePrecision ?? 2 }
     func qp(_ symbol: String) -> Int { options.spec(symbol)?.quantityPrecision ?? 3 }
 
-    func orderJSON(_ o: OrderRecord) -> WireJSON {
+    /// `time` (creation) is in query and list answers only: Binance's New Order answer carries `updateTime` alone.
+    func orderJSON(_ o: OrderRecord) -> WireJSON { orderJSON(o, withTime: true) }
+
+    func orderJSON(_ o: OrderRecord, withTime: Bool) -> WireJSON {
         let p = pp(o.symbol), q = qp(o.symbol)
-        return .object([
+        var pairs: [(String, WireJSON)] = [
             ("orderId", .int(o.orderId)),
             ("symbol", .string(o.symbol)),
             ("status", .string(o.status)),
@@ -31,9 +34,10 @@ extension Engine {
             ("priceMatch", .string("NONE")),
             ("selfTradePreventionMode", .string("EXPIRE_MAKER")),
             ("goodTillDate", .int(0)),
-            ("time", .int(o.time)),
-            ("updateTime", .int(o.updateTime)),
-        ])
+        ]
+        if withTime { pairs.append(("time", .int(o.time))) }
+        pairs.append(("updateTime", .int(o.updateTime)))
+        return .object(pairs)
     }
 
     func algoJSON(_ a: AlgoOrderRecord) -> WireJSON {

@@ -6,7 +6,7 @@ enum OrderHandlers {
         _ = try ctx.account()
         let placed = try ctx.engine.placeOrder(ctx.params, apiKey: ctx.apiKey ?? "", at: ctx.now)
         // ACK answers with the order as accepted (NEW, nothing executed yet), like Binance.
-        return ctx.engine.orderJSON(placed.result ? placed.order : placed.accepted)
+        return ctx.engine.orderJSON(placed.result ? placed.order : placed.accepted, withTime: false)
     }
 
     static func symbol(_ ctx: Routes.Context) throws -> String {

@@ -15,9 +15,12 @@ final class OrderTests: ServerTestCase {
         XCTAssertNotNil(ack.object["orderId"] as? Int64)
         XCTAssertEqual(ack.header("X-MBX-ORDER-COUNT-1M"), "1")
         XCTAssertEqual(ack.header("X-MBX-ORDER-COUNT-10S"), "1")
+        // As Binance's documented New Order answer: updateTime, no creation `time` (that is in query answers).
+        XCTAssertNil(ack.object["time"]); XCTAssertNotNil(ack.object["updateTime"] as? Int64)
         // Queried afterwards it is FILLED at 61000 (open of the candle in progress).
         let q = try client.signed("GET", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("origClientOrderId", "c1")], server: server)
         XCTAssertEqual(q.object["status"] as? String, "FILLED")
+        XCTAssertNotNil(q.object["time"] as? Int64)
         XCTAssertEqual(q.object["avgPrice"] as? String, "61000.00")
         XCTAssertEqual(q.object["executedQty"] as? String, "0.010")
         XCTAssertEqual(q.object["cumQuote"] as? String, "610.00000")

@@ -238,3 +238,17 @@ extension WireAuditTests {
         func set() { lock.lock(); v = true; lock.unlock() }
     }
 }
+
+extension WireAuditTests {
+    /// Account Information V3 as documented (no top-level updateTime; one row per margin asset), read as ccxt's
+    /// parse_balance: free = availableBalance, used = initialMargin, total = marginBalance.
+    func testDocumentedAccountV3Balance() async throws {
+        let (ex, _, _) = make { r in
+            guard r.path == "/fapi/v3/account" else { return ScriptedTransport.json(404, "{}") }
+            return ScriptedTransport.json(200, #"{"totalInitialMargin":"0.00000000","totalMaintMargin":"0.00000000","totalWalletBalance":"126.72469206","totalUnrealizedProfit":"0.00000000","totalMarginBalance":"126.72469206","totalPositionInitialMargin":"0.00000000","totalOpenOrderInitialMargin":"0.00000000","totalCrossWalletBalance":"126.72469206","totalCrossUnPnl":"0.00000000","availableBalance":"126.72469206","maxWithdrawAmount":"126.72469206","assets":[{"asset":"USDT","walletBalance":"23.72469206","unrealizedProfit":"0.00000000","marginBalance":"23.72469206","maintMargin":"0.00000000","initialMargin":"1.50000000","positionInitialMargin":"0.00000000","openOrderInitialMargin":"0.00000000","crossWalletBalance":"23.72469206","crossUnPnl":"0.00000000","availableBalance":"22.22469206","maxWithdrawAmount":"23.72469206","updateTime":1625474304765},{"asset":"USDC","walletBalance":"103.12345678","unrealizedProfit":"0.00000000","marginBalance":"103.12345678","maintMargin":"0.00000000","initialMargin":"0.00000000","positionInitialMargin":"0.00000000","openOrderInitialMargin":"0.00000000","crossWalletBalance":"103.12345678","crossUnPnl":"0.00000000","availableBalance":"126.72469206","maxWithdrawAmount":"103.12345678","updateTime":1625474304765}],"positions":[]}"#)
+        }
+        let b = try await ex.fetchBalance()
+        XCTAssertEqual(b["USDT"]?.free, d("22.22469206")); XCTAssertEqual(b["USDT"]?.used, d("1.5"))
+        XCTAssertEqual(b["USDT"]?.total, d("23.72469206")); XCTAssertEqual(b["USDC"]?.total, d("103.12345678"))
+    }
+}
