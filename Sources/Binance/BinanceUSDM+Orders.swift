@@ -76,6 +76,12 @@ extension BinanceUSDM {
         let m = try await resolve(symbol, method: "fetchMyTrades")
         var q = QueryString([("symbol", m.id)])
         q.append("startTime", since.map(String.init))
+        // Binance: "The time between startTime and endTime cannot be longer than 7 days." For a `since` older than a
+        // week ccxt (binance fetch_my_trades, linear) sends endTime = min(since + 7 d, now); so do we.
+        let week: Int64 = 7 * 24 * 3_600_000
+        if let since, params["endTime"] == nil, time.now() - since >= week {
+            q.append("endTime", String(min(since + week, time.now())))
+        }
         q.append("limit", limit.map { String(min($0, 1000)) })
         q.items += Self.extra(params, excluding: Self.routingKeys)
         let rows = try JSON.array(try await client.call(.userTrades, q, method: "fetchMyTrades"), method: "fetchMyTrades")

@@ -252,3 +252,25 @@ extension WireAuditTests {
         XCTAssertEqual(b["USDT"]?.total, d("23.72469206")); XCTAssertEqual(b["USDC"]?.total, d("103.12345678"))
     }
 }
+
+extension WireAuditTests {
+    /// Account Trade List: startTime..endTime at most 7 days. A `since` older than a week gets endTime = since + 7 d
+    /// (as ccxt); a recent `since` or an explicit endTime is left alone. The documented row parses.
+    func testUserTradesWindowAndDocumentedRow() async throws {
+        let (ex, transport, _) = make { r in
+            guard r.path == "/fapi/v1/userTrades" else { return ScriptedTransport.json(404, "{}") }
+            return ScriptedTransport.json(200, #"[{"buyer":false,"commission":"-0.07819010","commissionAsset":"USDT","id":698759,"maker":false,"orderId":25851813,"price":"7819.01","qty":"0.002","quoteQty":"15.63802","realizedPnl":"-0.91539999","side":"SELL","positionSide":"SHORT","symbol":"BTCUSDT","time":1569514978020}]"#)
+        }
+        let day: Int64 = 86_400_000
+        let trades = try await ex.fetchMyTrades(symbol: btc, since: t0 - 30 * day, limit: 5000)
+        XCTAssertEqual(trades.first?.price, d("7819.01")); XCTAssertEqual(trades.first?.cost, d("15.63802"))
+        XCTAssertEqual(trades.first?.fee?.cost, d("-0.0781901")); XCTAssertEqual(trades.first?.takerOrMaker, "taker")
+        _ = try await ex.fetchMyTrades(symbol: btc, since: t0 - day, limit: nil)
+        _ = try await ex.fetchMyTrades(symbol: btc, since: t0 - 30 * day, limit: nil, params: ["endTime": .string(String(t0 - 29 * day))])
+        let sent = transport.requests.filter { $0.path == "/fapi/v1/userTrades" }.map(\.params)
+        XCTAssertEqual(sent.count, 3)
+        XCTAssertEqual(sent[0]["endTime"], String(t0 - 23 * day)); XCTAssertEqual(sent[0]["limit"], "1000")
+        XCTAssertNil(sent[1]["endTime"])
+        XCTAssertEqual(sent[2]["endTime"], String(t0 - 29 * day))
+    }
+}
