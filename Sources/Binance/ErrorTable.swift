@@ -88,14 +88,15 @@ public enum BinanceErrorTable {
         case 429: kind = .rateLimitExceeded
         default:
             if let code, let k = codes[code] { kind = k }
+            else if code != nil { kind = status >= 500 ? .exchangeNotAvailable : .exchangeError }  // ccxt: unknown code = ExchangeError
             else {
+                // No Binance code (a proxy/CDN page, an empty body): ccxt's base httpExceptions by status.
                 switch status {
-                case 401: kind = .authenticationError
-                case 403: kind = .ddosProtection          // WAF limit violated
-                case 408: kind = .requestTimeout
-                case 500...599: kind = .exchangeNotAvailable
-                case 400...499: kind = code == nil ? .badRequest : .exchangeError
-                default: kind = .exchangeError
+                case 401, 407, 511: kind = .authenticationError
+                case 403: kind = .ddosProtection          // Binance: WAF limit violated (ccxt: ExchangeNotAvailable)
+                case 408, 504: kind = .requestTimeout
+                case 422: kind = .exchangeError
+                default: kind = .exchangeNotAvailable     // 400, 404, 405, 409, 410, 451, 5xx …
                 }
             }
         }

@@ -66,7 +66,11 @@ final class ErrorTableTests: XCTestCase {
         XCTAssertEqual(kind(500, nil), .exchangeNotAvailable)
         XCTAssertEqual(kind(502, nil), .exchangeNotAvailable)
         XCTAssertEqual(kind(503, nil), .exchangeNotAvailable)
-        XCTAssertEqual(kind(400, nil), .badRequest)
+        // No Binance code (proxy page, empty body): ccxt's base httpExceptions — not a refusal by Binance.
+        XCTAssertEqual(kind(400, nil), .exchangeNotAvailable)
+        XCTAssertEqual(kind(404, nil), .exchangeNotAvailable)
+        XCTAssertEqual(kind(504, nil), .requestTimeout)
+        XCTAssertEqual(kind(401, nil), .authenticationError)
     }
 
     func testFailureCarriesCodeMessageAndMethod() {
