@@ -188,6 +188,10 @@ def main():
     named.feature_names_in_ = np.array(["close"], dtype=object)  # what fitting on a DataFrame stores
     dump("scaler_names_p4.pkl", named, 4)
 
+    # Keyed by column name, in the CoinMarketCap files' column order and case (`scalers[col] = scaler`).
+    by_name = {name: scalers[i] for name, i in (("High", 1), ("Low", 2), ("Open", 0), ("Close", 3), ("Volume", 4))}
+    dump("scalers_by_name_p4.pkl", by_name, 4)
+
     arrays = {
         "zero_d": np.array(2.5),
         "f4_big": np.array([1.5, -2.25, 3e38], dtype=">f4"),

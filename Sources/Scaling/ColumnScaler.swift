@@ -32,6 +32,12 @@ public struct ColumnScaler: Equatable, Sendable {
         self.featureName = featureName
     }
 
+    /// The same scaler under another column name (a dict key the training code used).
+    public func named(_ name: String) -> ColumnScaler {
+        ColumnScaler(featureMin: featureMin, featureMax: featureMax, clip: clip, dataMin: dataMin, dataMax: dataMax,
+                     dataRange: dataRange, scale: scale, min: min, samplesSeen: samplesSeen, featureName: name)
+    }
+
     /// sklearn `transform`: `X *= scale_; X += min_` in float64 (two roundings; the algebraically equal
     /// `(x - data_min_) / data_range_` differs in the last bit), then `np.clip` to `feature_range` if `clip`.
     @inlinable

@@ -15,6 +15,8 @@ public struct ScalerError: Error, Equatable, Sendable, CustomStringConvertible {
         case badField(field: String, problem: String)
         /// The JSON form is not valid JSON or not `tradingbot.scalers.v1`.
         case invalidJSON(String)
+        /// Scalers keyed by column name do not name exactly the columns the model reads.
+        case columnNames(expected: [String], problem: String)
     }
 
     public let file: String
@@ -42,7 +44,9 @@ public struct ScalerError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .pickle(error):
             return error.description
         case let .notScalers(what):
-            return "\(file): \(OneLine.quote(what, limit: 200)); expected a dict {0: MinMaxScaler, ...}, a list of MinMaxScaler, or one MinMaxScaler"
+            return "\(file): \(OneLine.quote(what, limit: 200)); expected a dict {0: MinMaxScaler, ...} or {'open': MinMaxScaler, ...}, a list of MinMaxScaler, or one MinMaxScaler"
+        case let .columnNames(expected, problem):
+            return "\(file): the scalers are keyed by column name but \(OneLine.quote(problem, limit: 200)); key them by \(expected.joined(separator: ", ")) (any case) or by position 0...\(expected.count - 1)"
         case let .badField(field, problem):
             return "\(file): scaler field '\(field)' \(problem); re-fit and re-save the scalers"
         case let .invalidJSON(what):

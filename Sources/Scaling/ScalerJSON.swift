@@ -7,7 +7,9 @@ extension ScalerSet {
 
     /// The JSON form: `{"format": ..., "columns": [ {index, feature_range, clip, data_min, ...}, ... ]}`.
     public func jsonString() -> String {
-        var out = "{\n  \"format\": \"\(Self.jsonFormat)\",\n  \"columns\": [\n"
+        var out = "{\n  \"format\": \"\(Self.jsonFormat)\",\n"
+        if keyedByName { out += "  \"keyed_by_name\": true,\n" }  // columns matched by feature_name, not position
+        out += "  \"columns\": [\n"
         out += columns.enumerated().map { "    " + Self.columnObject($1, index: $0) }.joined(separator: ",\n")
         out += "\n  ]\n}\n"
         return out
@@ -58,6 +60,7 @@ extension ScalerSet {
 
     private struct Document: Decodable {
         let format: String
+        let keyed_by_name: Bool?
         let columns: [Column]
     }
 
@@ -109,7 +112,11 @@ extension ScalerSet {
             }
             result.append(column)
         }
-        self.init(columns: result)
+        let byName = doc.keyed_by_name ?? false
+        if byName, let unnamed = result.firstIndex(where: { $0.featureName == nil }) {
+            throw bad("keyed_by_name is true but column \(unnamed) has no feature_name")
+        }
+        self.init(columns: result, keyedByName: byName)
     }
 
     private static func path(_ keys: [CodingKey]) -> String {

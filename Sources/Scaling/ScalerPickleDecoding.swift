@@ -1,5 +1,6 @@
 /// Reading `MinMaxScaler`s out of an unpickled value: sklearn's `__dict__` state, and the arrangements the
-/// training code may write (dict keyed by column index, list/tuple, or one scaler fitted on all columns).
+/// training code may write (dict keyed by column index or by column name, list/tuple, or one scaler fitted on all
+/// columns).
 enum ScalerPickleDecoding {
     static func columns(from root: PickleValue, file: String) throws -> [ColumnScaler] {
         func fail(_ what: String) -> ScalerError { ScalerError(file: file, kind: .notScalers(what)) }
@@ -23,12 +24,20 @@ enum ScalerPickleDecoding {
             return try items.enumerated().map { try singleColumn($1, label: "item \($0)") }
         case let .dict(entries):
             guard !entries.isEmpty else { throw fail("the pickle holds an empty dict") }
+            // Keyed by column name ({'open': scaler, ...}): columns in the dict's (insertion) order, each named by
+            // its key; `ScalerSet.keyedByName` tells users of the set to match columns by name instead.
+            if entries.allSatisfy({ if case .string = $0.key { return true } else { return false } }) {
+                return try entries.map { entry in
+                    guard case let .string(name) = entry.key else { throw fail("dict key \(describe(entry.key)) is not a name") }
+                    return try singleColumn(entry.value, label: "entry '\(OneLine.quote(name, limit: 60))'").named(name)
+                }
+            }
             var byIndex: [Int: ColumnScaler] = [:]
             for entry in entries {
                 let key: Int
                 switch entry.key {
                 case let .int(k): key = k
-                default: throw fail("dict key \(describe(entry.key)) is not a column index")
+                default: throw fail("dict key \(describe(entry.key)) is neither a column index nor (with all other keys) a column name")
                 }
                 guard key >= 0, key < entries.count else {
                     throw fail("dict key \(key) is outside 0..<\(entries.count): column indices must be 0, 1, 2, ... without gaps")

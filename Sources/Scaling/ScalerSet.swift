@@ -4,9 +4,30 @@ import Foundation
 /// training code writes or from the JSON form. `scalers[column]` is a `ColumnScaler`.
 public struct ScalerSet: Equatable, Sendable {
     public let columns: [ColumnScaler]
+    /// The file keyed its scalers by column name (a pickled `{'open': scaler, ...}`), not by position: match
+    /// columns with `ordered(by:)` rather than trusting the dict's order.
+    public let keyedByName: Bool
 
-    public init(columns: [ColumnScaler]) {
+    public init(columns: [ColumnScaler], keyedByName: Bool = false) {
         self.columns = columns
+        self.keyedByName = keyedByName
+    }
+
+    /// The columns rearranged into `features` order, matching each feature to the column of the same name
+    /// (case-insensitive). Throws when a feature has no column or the set has columns no feature uses.
+    public func ordered(by features: [String], file: String) throws -> ScalerSet {
+        let names = columns.map { ($0.featureName ?? "").lowercased() }
+        let missing = features.filter { !names.contains($0.lowercased()) }
+        let extra = zip(names, columns).filter { name, _ in !features.contains { $0.lowercased() == name } }.map { $1.featureName ?? "" }
+        guard missing.isEmpty, extra.isEmpty, Set(names).count == names.count else {
+            var problems: [String] = []
+            if !missing.isEmpty { problems.append("no scaler for \(missing.joined(separator: ", "))") }
+            if !extra.isEmpty { problems.append("unknown column \(extra.map { "'\(OneLine.quote($0, limit: 40))'" }.joined(separator: ", "))") }
+            if Set(names).count != names.count { problems.append("two keys name the same column") }
+            throw ScalerError(file: file, kind: .columnNames(expected: features, problem: problems.joined(separator: "; ")))
+        }
+        let byName = Dictionary(zip(names, columns), uniquingKeysWith: { first, _ in first })
+        return ScalerSet(columns: features.compactMap { byName[$0.lowercased()] }, keyedByName: false)
     }
 
     public var count: Int { columns.count }
@@ -23,6 +44,11 @@ public struct ScalerSet: Equatable, Sendable {
             throw ScalerError(file: file, kind: .pickle(error))
         }
         columns = try ScalerPickleDecoding.columns(from: root, file: file)
+        if case let .dict(entries) = root, let first = entries.first, case .string = first.key {
+            keyedByName = true
+        } else {
+            keyedByName = false
+        }
     }
 
     /// Loads `path`, choosing the format by extension (`.pkl` / `.pickle` / `.json`) or, failing that, by content.

@@ -1,5 +1,6 @@
 @testable import Bot
 import Exchange
+import Scaling
 import XCTest
 
 final class PredictorTests: XCTestCase {
@@ -34,6 +35,27 @@ final class PredictorTests: XCTestCase {
         let candles = try CandleFile.read(path: try sharedDataDirectory().appendingPathComponent("coin_Bitcoin.csv").path)
         XCTAssertEqual(UTCTime.iso(try XCTUnwrap(candles.last).timestamp), record["candle_time"] as? String)
         XCTAssertEqual(try predictor.predict(candles), expected, accuracy: 0.01, "float32 output, inverse-scaled as scikit-learn does")
+    }
+
+    /// Scalers keyed by column name (`{'High': …, 'Close': …}`, any order and case) are matched to the model's
+    /// [open, high, low, close, volume] by name: same predictions as the index-keyed file.
+    func testScalersKeyedByNameAreMatchedByName() throws {
+        let byIndex = try load()
+        let shipped = try ScalerSet.load(path: scalersPath)
+        let order = [(1, "High"), (2, "Low"), (0, "OPEN"), (3, "close"), (4, "Volume")]
+        let shuffled = ScalerSet(columns: order.map { shipped[$0.0].named($0.1) }, keyedByName: true)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("by-name-\(UUID().uuidString).json")
+        try shuffled.jsonString().write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let byName = try Predictor.load(modelPath: modelPath, scalersPath: file.path, windowSize: 5, targetColumn: 3)
+        let candles = dailyCandles([9000, 9100, 9050, 9200, 9300, 9250, 9400])
+        XCTAssertEqual(try byName.predict(candles), try byIndex.predict(candles))
+
+        // Taken by position instead, the same file would scale every column with the wrong scaler.
+        let positional = ScalerSet(columns: shuffled.columns, keyedByName: false)
+        try positional.jsonString().write(to: file, atomically: true, encoding: .utf8)
+        let wrong = try Predictor.load(modelPath: modelPath, scalersPath: file.path, windowSize: 5, targetColumn: 3)
+        XCTAssertNotEqual(try wrong.predict(candles), try byIndex.predict(candles))
     }
 
     func testOnlyTheLastWindowIsUsed() throws {

@@ -60,7 +60,7 @@ final class ScalerFileErrorTests: XCTestCase {
 
         let notScalers = try Fixtures.path("not_scalers.pkl")
         let n = scalerError { try ScalerSet.load(path: notScalers) }
-        XCTAssertEqual(n?.kind, .notScalers("dict key 'open' is not a column index"))
+        XCTAssertEqual(n?.kind, .notScalers("entry 'open' is a list, not a MinMaxScaler"))
         assertOneLine(n, naming: notScalers, "MinMaxScaler")
     }
 

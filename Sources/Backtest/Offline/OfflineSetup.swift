@@ -23,7 +23,7 @@ public struct OfflineSetup {
         let config = loaded.config
         var warnings = loaded.warnings + input.gapWarnings()
         let predictor = try Predictor.load(config: config, maxBatch: maxBatch)
-        let scalers = try ScalerSet.load(path: config.scalersPath)
+        let scalers = try Predictor.loadScalers(path: config.scalersPath)
         var range: Double?
         if config.targetColumnIndex < scalers.count {
             let s = scalers[config.targetColumnIndex]

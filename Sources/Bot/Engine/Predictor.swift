@@ -53,9 +53,16 @@ public final class Predictor: @unchecked Sendable {
                  targetColumn: config.targetColumnIndex, maxBatch: maxBatch)
     }
 
+    /// The scalers file in the model's feature order: by position, or by name when the file keyed them by
+    /// column name (`{'open': scaler, 'high': ..., ...}`, any case).
+    public static func loadScalers(path: String) throws -> ScalerSet {
+        let scalers = try ScalerSet.load(path: path)
+        return scalers.keyedByName ? try scalers.ordered(by: features, file: path) : scalers
+    }
+
     public static func load(modelPath: String, scalersPath: String, windowSize: Int, targetColumn: Int, maxBatch: Int = 1) throws -> Predictor {
         let model = try KerasModel.load(path: modelPath)
-        let scalers = try ScalerSet.load(path: scalersPath)
+        let scalers = try loadScalers(path: scalersPath)
         return try Predictor(model: model, scalers: scalers, windowSize: windowSize, targetColumn: targetColumn,
                              modelPath: modelPath, scalersPath: scalersPath, maxBatch: maxBatch)
     }
