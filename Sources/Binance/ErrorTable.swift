@@ -88,7 +88,7 @@ public enum BinanceErrorTable {
         case 429: kind = .rateLimitExceeded
         default:
             if let code, let k = codes[code] { kind = k }
-            else if code != nil { kind = status >= 500 ? .exchangeNotAvailable : .exchangeError }  // ccxt: unknown code = ExchangeError
+            else if code != nil { kind = .exchangeError }   // ccxt: a code it does not know is an ExchangeError
             else {
                 // No Binance code (a proxy/CDN page, an empty body): ccxt's base httpExceptions by status.
                 switch status {
@@ -101,7 +101,8 @@ public enum BinanceErrorTable {
             }
         }
         var unified = kind
-        if message?.hasPrefix("Unknown error, please check your request") == true || (status >= 500 && !kind.isA(.networkError)) {
+        let unknownExecution = message.map { $0.hasPrefix(String(unknownExecutionMessage.prefix(40))) } ?? false
+        if unknownExecution || (status >= 500 && !kind.isA(.networkError)) {
             unified = .exchangeNotAvailable
         }
         return ExchangeFailure(unified, exchange: BinanceUSDM.exchangeId, code: code ?? status, message: text,

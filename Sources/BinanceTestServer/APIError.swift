@@ -71,6 +71,8 @@ struct APIError: Error, Equatable {
     }
     /// Binance's 503 whose docs say the execution status is UNKNOWN (it may have succeeded).
     static let unknown503 = APIError(status: 503, code: -1000, msg: "Unknown error, please check your request or try again later.")
+    /// Binance's overload protection on new orders (General Info, HTTP 503 variant C): a certain failure.
+    static let throttled = APIError(status: 503, code: -1008, msg: "Request throttled by system-level protection. Reduce-only/close-position orders are exempt. Please try again.")
     /// A plain failure: nothing was executed, the request may be re-sent.
     static func internalError(status: Int) -> APIError {
         APIError(status: status, code: -1001, msg: "Internal error; unable to process your request. Please try again.")

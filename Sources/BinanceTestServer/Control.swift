@@ -67,6 +67,7 @@ extension BinanceTestServer {
             return .latency(seconds: NSDecimalNumber(decimal: s).doubleValue)
         case "http5xx": return .http5xx(status: Int(try params.int64("status") ?? 500))
         case "unknown503": return .unknown503
+        case "throttled1008": return .throttled1008
         case "rateLimit429": return .rateLimit429(retryAfter: Int(try params.int64("retryAfter") ?? 1))
         case "ban418": return .ban418(retryAfter: Int(try params.int64("retryAfter") ?? 2))
         case "acceptThenDrop": return .acceptThenDrop

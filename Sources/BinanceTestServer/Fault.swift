@@ -11,6 +11,10 @@ extension BinanceTestServer {
         /// Executes the request, then answers 503 "Unknown error, please check your request or try
         /// again later." (Binance: execution status UNKNOWN; the order may exist).
         case unknown503
+        /// Answers 503 -1008 "Request throttled by system-level protection…" (Binance: a certain failure, not
+        /// executed). Orders that reduce exposure (reduceOnly=true or closePosition=true) are exempt, as on
+        /// Binance: they pass through and leave the fault waiting for the next order.
+        case throttled1008
         /// Answers 429 -1003 with `Retry-After: retryAfter`; not executed.
         case rateLimit429(retryAfter: Int)
         /// Bans the client for `retryAfter` seconds of wall time: every request until then gets

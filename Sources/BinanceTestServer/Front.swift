@@ -18,7 +18,8 @@ struct Front: Sendable {
         let call = Call(method: method, path: path, rawQuery: rawQuery, body: body, headers: headers,
                         params: RequestParams(rawQuery: rawQuery, rawBody: body), receivedAt: Date().timeIntervalSince1970)
 
-        let fault = server.takeFault(method: method, path: path)
+        let reducesExposure = call.params["reduceOnly"] == "true" || call.params["closePosition"] == "true"
+        let fault = server.takeFault(method: method, path: path, reducesExposure: reducesExposure)
         if case .latency(let seconds)? = fault {
             // A handler may take at most handlerTimeoutSeconds: a longer delay is cut there and answered
             // 500 (the request is still executed, its outcome unknown to the client).
@@ -32,6 +33,8 @@ struct Front: Sendable {
         switch fault {
         case .http5xx(let status)?:
             return .send(server.finish(call, .failure(APIError.internalError(status: status)), faulted: true))
+        case .throttled1008?:
+            return .send(server.finish(call, .failure(APIError.throttled), faulted: true))
         case .rateLimit429(let retryAfter)?:
             return .send(server.finish(call, .failure(APIError.tooManyRequests(limit: server.options.weightLimitPerMinute)),
                                        extraHeaders: ["Retry-After": String(retryAfter)], faulted: true))
@@ -75,9 +78,11 @@ struct Outcome {
 }
 
 extension BinanceTestServer {
-    func takeFault(method: String, path: String) -> Fault? {
+    func takeFault(method: String, path: String, reducesExposure: Bool = false) -> Fault? {
         locked {
-            guard let i = faults.firstIndex(where: { $0.matches(method: method, path: path) }) else { return nil }
+            guard let i = faults.firstIndex(where: {
+                $0.matches(method: method, path: path) && !(reducesExposure && $0.fault == .throttled1008)
+            }) else { return nil }
             let fault = faults[i].fault
             faults[i].remaining -= 1
             if faults[i].remaining <= 0 { faults.remove(at: i) }

@@ -36,6 +36,21 @@ final class FaultTests: ServerTestCase {
         XCTAssertEqual(q.object["status"] as? String, "FILLED")
     }
 
+    /// General Info, 503 variant C: -1008 throttling fails the order (not executed); reduce-only and
+    /// close-position orders are exempt and leave the fault for the next order.
+    func testThrottled1008FailsNewOrdersButNotReduceOnly() throws {
+        try startServer()
+        XCTAssertEqual(try order([("side", "BUY"), ("type", "MARKET"), ("quantity", "0.01")]).status, 200)
+        server.inject(.throttled1008, path: "/fapi/v1/order")
+        let exempt = try order([("side", "SELL"), ("type", "MARKET"), ("quantity", "0.01"), ("reduceOnly", "true")])
+        XCTAssertEqual(exempt.status, 200, exempt.text)
+        let r = try order([("side", "BUY"), ("type", "MARKET"), ("quantity", "0.01"), ("newClientOrderId", "throttled")])
+        XCTAssertEqual(r.status, 503); XCTAssertEqual(r.code, -1008)
+        XCTAssertTrue(r.msg?.hasPrefix("Request throttled by system-level protection") ?? false)
+        XCTAssertFalse(server.orders().contains { $0.clientOrderId == "throttled" })
+        XCTAssertEqual(try order([("side", "BUY"), ("type", "MARKET"), ("quantity", "0.01")]).status, 200)
+    }
+
     func testAcceptThenDropClosesWithoutAnswerButKeepsTheOrder() throws {
         try startServer()
         server.inject(.acceptThenDrop, path: "/fapi/v1/order")

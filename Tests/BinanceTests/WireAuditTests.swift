@@ -274,3 +274,28 @@ extension WireAuditTests {
         XCTAssertEqual(sent[2]["endTime"], String(t0 - 29 * day))
     }
 }
+
+extension WireAuditLoopbackTests {
+    /// General Info, HTTP 503 variant C: -1008 "Request throttled by system-level protection" is a certain failure;
+    /// reduce-only / close-position orders are exempt. The client looks up, waits out recvWindow, re-sends once:
+    /// exactly one order; a reduce-only order goes straight through the throttle.
+    func testThrottled1008IsRecoveredWithoutDoublingAndReduceOnlyIsExempt() async throws {
+        let loop = Loopback()
+        try await loop.start()
+        let ex = loop.client()
+        let btc = "BTC/USDT:USDT"
+        _ = try await ex.createOrder(symbol: btc, type: .market, side: .buy, amount: Decimal(string: "0.01")!, price: nil, params: [:])
+        loop.server.inject(.throttled1008, count: 1, method: "POST", path: "/fapi/v1/order")
+        let close = try await ex.createOrder(symbol: btc, type: .market, side: .sell, amount: Decimal(string: "0.01")!, price: nil,
+                                             params: ["reduceOnly": true])
+        XCTAssertEqual(close.status, .closed)
+        XCTAssertEqual(loop.requests("POST", "/fapi/v1/order").map(\.status), [200, 200], "reduce-only is exempt")
+        let order = try await ex.createOrder(symbol: btc, type: .limit, side: .buy, amount: Decimal(string: "0.002")!, price: 50000, params: [:])
+        let posts = loop.requests("POST", "/fapi/v1/order")
+        XCTAssertEqual(posts.map(\.status), [200, 200, 503, 200])
+        XCTAssertEqual(posts[2].errorCode, -1008)
+        XCTAssertEqual(posts[2].params["newClientOrderId"], posts[3].params["newClientOrderId"])
+        XCTAssertEqual(loop.server.orders(symbol: "BTCUSDT").filter { $0.clientOrderId == order.clientOrderId }.count, 1)
+        await loop.server.stop()
+    }
+}
