@@ -62,18 +62,25 @@ extension BinanceUSDM {
     /// The order as the exchange has it, or nil once the exchange says it does not exist *after* the request's
     /// recvWindow has passed (a request still in flight could otherwise execute after a premature "not found").
     /// Any other failure of the lookup leaves the status unknown: that is reported, never guessed.
+    /// A lookup that itself fails on the network is tried once more after recvWindow too, so that when the status
+    /// is finally reported UNKNOWN the request can no longer execute: a caller's own later lookup answering
+    /// "does not exist" is then the truth, not a race with the request still in flight.
     func confirm(_ request: OrderRequest, market m: Market, sentAt: Int64, after failure: ExchangeFailure) async throws -> Order? {
+        let settledAt = sentAt + Int64(configuration.recvWindow) + 1_000
         var waited = false
         while true {
             do {
                 return try await lookUp(clientId: request.clientId, market: m, conditional: request.conditional)
             } catch let lookup as ExchangeFailure where lookup.kind == .orderNotFound {
-                let settledAt = sentAt + Int64(configuration.recvWindow) + 1_000
                 let now = time.now()
                 if waited || now >= settledAt { return nil }
                 waited = true
                 logger.notice("createOrder \(request.clientId): not found yet; waiting \(settledAt - now) ms (recvWindow) before concluding it does not exist")
                 try await time.sleep(settledAt - now)
+            } catch let lookup as ExchangeFailure where lookup.isNetworkError && !waited && time.now() < settledAt {
+                waited = true
+                logger.notice("createOrder \(request.clientId): lookup failed (\(lookup.kind.name)); trying once more after recvWindow")
+                try await time.sleep(settledAt - time.now())
             } catch {
                 var f = failure
                 f.message = "order status UNKNOWN after '\(failure.message)'; looking up clientOrderId \(request.clientId) also failed (\(error)); check fetchOrder with params clientOrderId before placing it again"

@@ -145,7 +145,7 @@ final class ClientUnitTests: XCTestCase {
     }
 
     func testUnknownStatusIsReportedNeverGuessed() async throws {
-        let (ex, transport, _) = make { r, _ in
+        let (ex, transport, clock) = make { r, _ in
             try Self.route(r) { r in
                 if r.method == "POST" { throw TransportFailure(kind: .timeout, mayHaveBeenSent: true, message: "Operation timed out") }
                 return ScriptedTransport.json(502, "<html>Bad Gateway</html>")
@@ -161,7 +161,11 @@ final class ClientUnitTests: XCTestCase {
             XCTAssertFalse(f.description.contains("\n"))
         }
         XCTAssertEqual(transport.requests.filter { $0.method == "POST" }.count, 1, "never re-sent blind")
-        XCTAssertEqual(transport.requests.filter { $0.method == "GET" && $0.path == "/fapi/v1/order" }.count, 4, "lookup retried 3 times")
+        // Lookup retried 3 times, then once more (with its retries) after the request's recvWindow: when UNKNOWN
+        // is reported, the lost request can no longer execute, so a caller's own later lookup is conclusive.
+        XCTAssertEqual(transport.requests.filter { $0.method == "GET" && $0.path == "/fapi/v1/order" }.count, 8)
+        XCTAssertEqual(clock.sleeps, [100, 200, 400, 5_300, 100, 200, 400])
+        XCTAssertGreaterThanOrEqual(clock.nowMs, t0 + 6_000)
     }
 
     func testRejectedOrderIsNeitherLookedUpNorResent() async throws {
