@@ -31,6 +31,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 from sklearn.preprocessing import MinMaxScaler
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -191,6 +192,14 @@ def main():
     # Keyed by column name, in the CoinMarketCap files' column order and case (`scalers[col] = scaler`).
     by_name = {name: scalers[i] for name, i in (("High", 1), ("Low", 2), ("Open", 0), ("Close", 3), ("Volume", 4))}
     dump("scalers_by_name_p4.pkl", by_name, 4)
+
+    # joblib.dump (sklearn's documented way to persist estimators): arrays as NumpyArrayWrapper + inline bytes.
+    import joblib
+    joblib.dump(scalers, os.path.join(OUT, "scalers_joblib.pkl"))
+    joblib.dump(scalers, os.path.join(OUT, "scalers_joblib_p2.pkl"), protocol=2)
+    frame_fitted = {name: MinMaxScaler().fit(pd.DataFrame({name: data[:, i]})) for name, i in (("Open", 0), ("High", 1), ("Low", 2), ("Close", 3), ("Volume", 4))}
+    joblib.dump(frame_fitted, os.path.join(OUT, "scalers_joblib_dataframe.pkl"))  # feature_names_in_: object arrays
+    joblib.dump(scalers, os.path.join(OUT, "scalers_joblib_compressed.pkl"), compress=3)
 
     arrays = {
         "zero_d": np.array(2.5),

@@ -37,6 +37,10 @@ public struct ScalerSet: Equatable, Sendable {
     /// Decodes a pickle (dict/list of single-column MinMaxScalers, or one multi-column MinMaxScaler).
     public init(pickle bytes: [UInt8], file: String, limits: PickleLimits = .default) throws {
         guard !bytes.isEmpty else { throw ScalerError(file: file, kind: .emptyFile) }
+        if let compression = Self.compression(bytes) {
+            throw ScalerError(file: file, kind: .unknownFormat("\(compression)-compressed, as joblib.dump(..., compress=...) writes; "
+                + "re-save with joblib.dump without compress, or with pickle.dump"))
+        }
         let root: PickleValue
         do {
             root = try PickleReader.read(bytes, file: file, limits: limits)
@@ -49,6 +53,19 @@ public struct ScalerSet: Equatable, Sendable {
         } else {
             keyedByName = false
         }
+    }
+
+    /// The compression a `joblib.dump(..., compress=…)` file starts with, if any (the pickle inside is not readable
+    /// without decompressing it first, which this reader deliberately does not do).
+    static func compression(_ bytes: [UInt8]) -> String? {
+        func starts(_ magic: [UInt8]) -> Bool { bytes.count >= magic.count && Array(bytes.prefix(magic.count)) == magic }
+        if bytes.count >= 2, bytes[0] == 0x78, [0x01, 0x5E, 0x9C, 0xDA].contains(bytes[1]) { return "zlib" }
+        if starts([0x1F, 0x8B]) { return "gzip" }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz" }
+        if starts([0x42, 0x5A, 0x68]) { return "bz2" }
+        if starts([0x04, 0x22, 0x4D, 0x18]) { return "lz4" }
+        if starts(Array("ZF".utf8)) { return "joblib-zfile" }
+        return nil
     }
 
     /// Loads `path`, choosing the format by extension (`.pkl` / `.pickle` / `.json`) or, failing that, by content.

@@ -19,7 +19,8 @@ final class PickleMutationTests: XCTestCase {
 
     func testSeededMutationsNeverCrash() throws {
         let seeds = try ["scalers_p2.pkl", "scalers_p5.pkl", "scaler_multi_p2.pkl", "legacy_numpy1_p4.pkl", "arrays_p4.pkl",
-                         "scalers_npkeys_p4.pkl", "scaler_names_p4.pkl"].map { try Fixtures.bytes($0) }
+                         "scalers_npkeys_p4.pkl", "scaler_names_p4.pkl", "scalers_joblib.pkl",
+                         "scalers_joblib_dataframe.pkl", "scalers_by_name_p4.pkl"].map { try Fixtures.bytes($0) }
         var rng = Rng(state: 20261121)
         var decoded = 0, refused = 0
         for i in 0..<1500 {

@@ -416,6 +416,10 @@ struct PickleMachine {
     }
 
     mutating func newObject(_ cls: Slot, args: [Slot]) throws -> Slot {
+        if global(cls) == .joblibArray {
+            guard args.isEmpty else { throw PickleError.Kind.malformed("NumpyArrayWrapper created with arguments") }
+            return try new(.object(.joblibArray, state: nil))
+        }
         guard global(cls) == .minMaxScaler else {
             throw PickleError.Kind.malformed("NEWOBJ of \(global(cls)?.rawValue ?? "a non-class")")
         }
@@ -516,7 +520,7 @@ struct PickleMachine {
                 return args[0]
             default: throw PickleError.Kind.malformed("bytes() with \(args.count) arguments")
             }
-        case .minMaxScaler, .ndarray, .object:
+        case .minMaxScaler, .ndarray, .object, .joblibArray:
             throw PickleError.Kind.malformed("\(g.rawValue) cannot be called by REDUCE")
         }
     }
@@ -524,6 +528,8 @@ struct PickleMachine {
     mutating func build(_ target: Slot, state: Slot) throws {
         guard let n = node(target) else { throw PickleError.Kind.malformed("BUILD on a plain value") }
         switch n {
+        case .object(.joblibArray, _):
+            try buildJoblibArray(target, state: state)
         case let .object(cls, old):
             var newState = state
             if case let .tuple(items)? = node(state), items.count == 2 { newState = items[0] }

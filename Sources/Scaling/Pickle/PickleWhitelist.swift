@@ -21,6 +21,8 @@ public enum SafeGlobal: String, Sendable, Equatable, CaseIterable {
     case bytes = "builtins.bytes"
     /// `builtins.object` / `__builtin__.object`: only as the base argument of `copyreg._reconstructor`.
     case object = "builtins.object"
+    /// `joblib.numpy_pickle.NumpyArrayWrapper`: a numpy array in a `joblib.dump` file, its bytes following inline.
+    case joblibArray = "joblib.numpy_pickle.NumpyArrayWrapper"
 
     /// Resolves `module.name` against the whitelist; nil means "refuse the file".
     public static func resolve(module: String, name: String) -> SafeGlobal? {
@@ -45,6 +47,8 @@ public enum SafeGlobal: String, Sendable, Equatable, CaseIterable {
             return .bytes
         case ("builtins", "object"), ("__builtin__", "object"):
             return .object
+        case ("joblib.numpy_pickle", "NumpyArrayWrapper"), ("sklearn.externals.joblib.numpy_pickle", "NumpyArrayWrapper"):
+            return .joblibArray
         default:
             return nil
         }
