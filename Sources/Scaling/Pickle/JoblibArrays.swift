@@ -45,7 +45,11 @@ extension PickleMachine {
     /// The nested pickle of an object array: read with a machine of its own (same limits), then copied in.
     /// Only flat items (str, numbers, None) are accepted, which is what `feature_names_in_` holds.
     private mutating func nestedObjectArray(shape: [Int], count: Int) throws -> Node {
+        guard nesting < 1 else {
+            throw PickleError.Kind.malformed("joblib object array nested inside another one")
+        }
         var nested = PickleMachine(bytes: bytes, limits: limits)
+        nested.nesting = nesting + 1
         nested.pos = pos
         nested.decodedBytes = decodedBytes
         let root = try nested.run()

@@ -85,6 +85,8 @@ struct PickleMachine {
     var memo: [UInt64: Slot] = [:]
     var arena: [Node] = []
     var decodedBytes = 0
+    /// How many joblib object-array pickles this one is nested in (each runs a machine of its own).
+    var nesting = 0
 
     init(bytes: [UInt8], limits: PickleLimits) {
         self.bytes = bytes
