@@ -299,3 +299,18 @@ extension WireAuditLoopbackTests {
         await loop.server.stop()
     }
 }
+
+extension WireAuditTests {
+    /// Fields may arrive as JSON numbers instead of the documented strings (and ids as strings): same exact values.
+    func testNumbersAsJSONNumbersOrStringsGiveTheSameExactValues() throws {
+        let text = #"{"orderId":"42","symbol":"BTCUSDT","status":"PARTIALLY_FILLED","clientOrderId":"n1","price":60000.1,"avgPrice":60000.1,"origQty":0.3,"executedQty":0.1,"cumQuote":6000.01,"type":"LIMIT","side":"SELL","time":"1700000000000","updateTime":1700000000001,"reduceOnly":"true"}"#
+        let o = WireParsers.order(try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]), symbol: btc)
+        XCTAssertEqual(o.id, "42"); XCTAssertEqual(o.price, d("60000.1")); XCTAssertEqual(o.amount, d("0.3"))
+        XCTAssertEqual(o.filled, d("0.1")); XCTAssertEqual(o.remaining, d("0.2")); XCTAssertEqual(o.cost, d("6000.01"))
+        XCTAssertEqual(o.timestamp, 1700000000000); XCTAssertTrue(o.reduceOnly); XCTAssertEqual(o.side, .sell)
+        let market = try XCTUnwrap(MarketParser.market(try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(
+            #"{"symbol":"PEPEUSDT","baseAsset":"PEPE","quoteAsset":"USDT","marginAsset":"USDT","contractType":"PERPETUAL","status":"TRADING","filters":[{"filterType":"PRICE_FILTER","tickSize":0.0000001,"minPrice":0.0000001,"maxPrice":1},{"filterType":"LOT_SIZE","stepSize":1,"minQty":1,"maxQty":80000000}]}"#.utf8)) as? [String: Any])))
+        XCTAssertEqual(market.precision.price, d("0.0000001")); XCTAssertEqual(market.precision.amount, 1)
+        XCTAssertEqual(market.limits.amount.max, 80_000_000)
+    }
+}
