@@ -334,6 +334,38 @@ def _():
     return keras.Model([q, v], out)
 
 
+# Found by tools/parity_sweep.py (regressions) -----------------------------------------------------------------------
+@fixture("mha_bias_follows_time", (3, 4), low=-1.0)  # H == T, key_dim = value_dim = 1: TF's bias_add picks the time axis
+def _():
+    inp = keras.Input((3, 4))
+    return keras.Model(inp, layers.MultiHeadAttention(num_heads=3, key_dim=1, value_dim=1)(inp, inp))
+
+@fixture("mha_output_shape", (5, 4), low=-1.0)
+def _():
+    inp = keras.Input((5, 4))
+    return keras.Model(inp, layers.MultiHeadAttention(num_heads=2, key_dim=3, output_shape=6)(inp, inp, use_causal_mask=True))
+
+@fixture("layernorm_axis1", (4, 3), low=-1.0)
+def _():
+    return seq((4, 3), layers.LayerNormalization(axis=1))
+
+@fixture("layernorm_axes12_rms", (4, 3), low=-1.0)
+def _():
+    return seq((4, 3), layers.LayerNormalization(axis=[1, 2], center=False), layers.LayerNormalization(rms_scaling=True))
+
+@fixture("layernorm_width1", (4, 1), low=-1.0)  # one feature: the output is exactly beta in Keras' compiled graph
+def _():
+    return seq((4, 1), layers.LayerNormalization(epsilon=1e-6))
+
+@fixture("batchnorm_axis1", (4, 3), low=-1.0)
+def _():
+    return seq((4, 3), layers.BatchNormalization(axis=1, epsilon=0.01))
+
+@fixture("softmax_axes", (4, 3), low=-1.0)
+def _():
+    return seq((4, 3), layers.Dense(3), layers.Softmax(axis=1), layers.Dense(3), layers.Softmax(axis=[1, 2]))
+
+
 # Functional graphs ------------------------------------------------------------------------------------------------
 @fixture("functional_concat", (5, 3), low=-1.0)
 def _():

@@ -174,6 +174,20 @@ public enum Activation: Equatable, Sendable {
         return Foundation.log1p(Foundation.exp(x))
     }
 
+    /// Softmax over the floats at `members` offsets from `p` (an axis other than the last, or several axes).
+    static func softmaxStrided(_ p: UnsafeMutablePointer<Float>, members: UnsafeBufferPointer<Int>) {
+        guard let first = members.first else { return }
+        var m = p[first]
+        for o in members { m = Swift.max(m, p[o]) }
+        var s: Float = 0
+        for o in members {
+            let e = Foundation.exp(p[o] - m)
+            p[o] = e
+            s += e
+        }
+        for o in members { p[o] /= s }
+    }
+
     /// Softmax over each run of `lastAxis` floats: subtract the max, exponentiate, divide by the sum.
     static func softmaxRows(_ p: UnsafeMutablePointer<Float>, count: Int, lastAxis: Int) {
         guard lastAxis > 0 else { return }

@@ -1,5 +1,5 @@
-/// Keras `BatchNormalization` at inference, on the last axis: `x·inv + (beta − moving_mean·inv)` with
-/// `inv = gamma/√(moving_variance + ε)`, as TensorFlow's `batch_normalization` computes it. The per-channel
+/// Keras `BatchNormalization` at inference, on its `axis` (any one axis but the batch): `x·inv + (beta − moving_mean·inv)`
+/// with `inv = gamma/√(moving_variance + ε)`, as TensorFlow's `batch_normalization` computes it. The per-channel
 /// `inv` and offset are folded at build time.
 public final class BatchNormalizationLayer: Layer {
     public let name: String
@@ -12,12 +12,14 @@ public final class BatchNormalizationLayer: Layer {
     private let scale: FloatBuffer
     private let offset: FloatBuffer
     private var count = 0
+    /// Floats per channel step: the product of the dims after `axis` (1 for the last axis).
+    private var inner = 1
 
     init(_ context: inout LayerBuildContext) throws {
         id = LayerIdentity(context.config)
         name = id.name
         let axes = try context.config.ints("axis")
-        guard axes.count == 1 else { throw context.config.error("axis", "only one axis (the last) is supported, found \(axes)") }
+        guard axes.count == 1 else { throw context.config.error("axis", "only one axis is supported, found \(axes)") }
         axis = axes[0]
         let epsilon = Float(try context.config.double("epsilon", default: 1e-3))
         let hasGamma = try context.config.bool("scale", default: true)
@@ -48,17 +50,29 @@ public final class BatchNormalizationLayer: Layer {
     public func build(inputShapes: [Shape]) throws -> Shape {
         try id.expect(inputShapes)
         let s = inputShapes[0]
-        guard axis == -1 || axis == s.count else {
-            throw id.shapeError("only the last axis is supported; axis \(axis) of \(s.batchedDescription) is not the last")
+        guard let a = AxisGroups.resolve([axis], rank: s.count)?.first else {
+            throw id.shapeError("axis \(axis) does not fit input \(s.batchedDescription) (the batch axis cannot be normalised)")
         }
-        guard s.last == channels else { throw id.shapeError("weights have \(channels) channels, input is \(s.batchedDescription)") }
+        guard s[a] == channels else { throw id.shapeError("weights have \(channels) channels, axis \(axis) of \(s.batchedDescription) has \(s[a])") }
         count = s.elementCount
+        inner = Array(s[(a + 1)...]).elementCount
         return s
     }
 
     public func forward(_ inputs: LayerInputs, output: UnsafeMutablePointer<Float>, batch: Int, scratch: UnsafeMutablePointer<Float>) {
         let rows = batch * count / channels
         let a = scale.pointer, c = offset.pointer
+        if inner > 1 {
+            // A channel axis before the last: runs of `inner` floats share one channel.
+            let n = inner
+            for r in 0..<(rows / n) {
+                for j in 0..<channels {
+                    let x = inputs[0] + (r * channels + j) * n, y = output + (r * channels + j) * n
+                    for k in 0..<n { y[k] = x[k] * a[j] + c[j] }
+                }
+            }
+            return
+        }
         for r in 0..<rows {
             let x = inputs[0] + r * channels, y = output + r * channels
             for j in 0..<channels { y[j] = x[j] * a[j] + c[j] }

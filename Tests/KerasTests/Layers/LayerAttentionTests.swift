@@ -41,10 +41,54 @@ final class LayerAttentionTests: XCTestCase {
         LayerTest.assertClose(r.values, [0.4019189178943634, 0.1323941946029663, -0.20478208363056183, -0.4373176395893097, 0.3838440775871277, 0.13045011460781097, -0.18960198760032654, -0.41277018189430237, 0.40550804138183594, 0.154258131980896, -0.17581546306610107, -0.41604986786842346, 0.32926350831985474, 0.062418073415756226, -0.23632214963436127, -0.4143051207065582, 0.40374085307121277, 0.16086941957473755, -0.16420398652553558, -0.4053714871406555, 0.3797527253627777, 0.1251218020915985, -0.19344457983970642, -0.41316354274749756])
     }
 
+    func testOutputShapeGivesItsOwnWidth() throws {
+        var w = weights(heads: 2, key: 3, value: 3, dim: 4, bias: true)
+        w[w.count - 2] = ("output_dense", [2, 3, 6])
+        w[w.count - 1] = ("output_dense", [6])
+        let r = try LayerTest.run("MultiHeadAttention", #"{"num_heads": 2, "key_dim": 3, "output_shape": [6]}"#, weights: w,
+                                  inputShapes: [[3, 4], [3, 4]])
+        XCTAssertEqual(r.shape, [3, 6])
+        XCTAssertFalse(r.values.contains { !$0.isFinite })
+    }
+
+    /// Keras (TensorFlow backend) adds a per-head (H, 1) bias along the time axis when T == H (see
+    /// `MultiHeadAttentionLayer.biasFollowsTime`); fixture `mha_bias_follows_time` checks it against Keras. Here: with
+    /// one head of value_dim 1 per time step, zero kernels but the value kernel, softmax weights are uniform, so the
+    /// output is the mean over time of the value projection, whose bias is bias[t], not bias[h].
+    func testPerHeadBiasFollowsTimeWhenStepsEqualHeads() throws {
+        let h = 2, d = 1
+        let zeros = { (n: Int) in [Float](repeating: 0, count: n) }
+        func dense(_ name: String, _ k: ([Int], [Float]), _ b: ([Int], [Float])) -> (String, WeightReader.Node) {
+            (name, WeightReader.Node(vars: [k, b].enumerated().map {
+                WeightReader.Tensor(path: "layers/test/\(name)/vars/\($0.offset)", shape: $0.element.0, values: $0.element.1)
+            }, flat: false))
+        }
+        let children = Dictionary(uniqueKeysWithValues: [
+            dense("query_dense", ([d, h, 1], zeros(2)), ([h, 1], zeros(2))),
+            dense("key_dense", ([d, h, 1], zeros(2)), ([h, 1], zeros(2))),
+            dense("value_dense", ([d, h, 1], zeros(2)), ([h, 1], [10, 20])),  // bias 10 for "head 0", 20 for "head 1"
+            dense("output_dense", ([h, 1, d], [1, 1000]), ([d], [0])),        // output: head 0 + 1000·head 1
+        ])
+        var context = LayerBuildContext(
+            config: LayerTest.config("MultiHeadAttention", #"{"num_heads": 2, "key_dim": 1, "value_dim": 1}"#),
+            weights: WeightReader(file: "test.keras", location: "layer 'test_layer'",
+                                  node: WeightReader.Node(vars: [], children: children, flat: false)))
+        let layer = try LayerRegistry.build(&context)
+        // T == H == 2: Keras adds 10 at t = 0 and 20 at t = 1 to both heads; attention averages over t → 15 per head.
+        let r = try LayerTest.forward(layer, inputShapes: [[2, 1], [2, 1]], batch: 1, inputs: [[0, 0], [0, 0]])
+        LayerTest.assertClose(r.values, [15 + 15_000, 15 + 15_000], tolerance: 1e-3)
+        XCTAssertTrue(MultiHeadAttentionLayer.biasFollowsTime(heads: 2, perHead: 1, steps: 2))
+        XCTAssertFalse(MultiHeadAttentionLayer.biasFollowsTime(heads: 2, perHead: 1, steps: 3))
+        XCTAssertFalse(MultiHeadAttentionLayer.biasFollowsTime(heads: 2, perHead: 2, steps: 2))
+    }
+
     func testRefusals() {
         let w = weights(heads: 2, key: 3, value: 3, dim: 4, bias: true)
+        // output_shape [8] needs an (H, dv, 8) output kernel; this file's is (2, 3, 4).
         LayerTest.assertRefused("MultiHeadAttention", #"{"num_heads": 2, "key_dim": 3, "output_shape": [8]}"#, weights: w,
-                                kind: .unsupportedOption, mention: "output_shape")
+                                kind: .badWeights, mention: "expected [2, 3, 8]")
+        LayerTest.assertRefused("MultiHeadAttention", #"{"num_heads": 2, "key_dim": 3, "output_shape": [0]}"#, weights: w,
+                                kind: .badConfig, mention: "output_shape")
         LayerTest.assertRefused("MultiHeadAttention", #"{"num_heads": 2, "key_dim": 3, "attention_axes": [2]}"#, weights: w,
                                 kind: .unsupportedOption, mention: "attention_axes")
         LayerTest.assertRefused("MultiHeadAttention", #"{"num_heads": 2, "key_dim": 3, "use_gate": true}"#, weights: w,

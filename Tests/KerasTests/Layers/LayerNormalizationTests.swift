@@ -32,14 +32,38 @@ final class LayerNormalizationTests: XCTestCase {
                               [-0.4283371567726135, 0.18190672993659973, 0.8905706405639648, 0.6328224539756775, 0.4017617702484131, -0.8467437624931335])
     }
 
+    func testLayerNormOtherAxesHandComputed() throws {
+        // axis 1 (time) of (2, 2) [[1, 10], [3, 20]], ε 0: each column → [-1, 1]; gamma/beta per time step [1, 2] / [0, 1].
+        let t = try LayerTest.build("LayerNormalization", #"{"axis": [1], "epsilon": 0}"#, explicit: [([2], [1, 2]), ([2], [0, 1])])
+        XCTAssertEqual(try LayerTest.forward(t, inputShapes: [[2, 2]], batch: 1, inputs: [[1, 10, 3, 20]]).values, [-1, -1, 3, 3])
+        // axes [1, 2]: the whole sample [[1, 3], [1, 3]] (mean 2, var 1) → [[-1, 1], [-1, 1]], no gamma/beta.
+        let both = try LayerTest.build("LayerNormalization", #"{"axis": [1, 2], "epsilon": 0, "center": false, "scale": false}"#, explicit: [])
+        XCTAssertEqual(try LayerTest.forward(both, inputShapes: [[2, 2]], batch: 1, inputs: [[1, 3, 1, 3]]).values, [-1, 1, -1, 1])
+        // rms_scaling: x·(1/√(var + ε))·gamma, no centring: [1, 3] (var 1) · gamma [2, 0.5] → [2, 1.5].
+        let rms = try LayerTest.build("LayerNormalization", #"{"axis": [-1], "epsilon": 0, "rms_scaling": true}"#, explicit: [([2], [2, 0.5])])
+        XCTAssertEqual(try LayerTest.forward(rms, inputShapes: [[2]], batch: 1, inputs: [[1, 3]]).values, [2, 1.5])
+        // One feature: exactly beta (x − mean is 0), as Keras' compiled graph gives.
+        let one = try LayerTest.build("LayerNormalization", #"{"axis": [-1], "epsilon": 1e-6}"#, explicit: [([1], [0.7]), ([1], [0.25])])
+        XCTAssertEqual(try LayerTest.forward(one, inputShapes: [[3, 1]], batch: 1, inputs: [[-1.43, 0.5, 7]]).values, [0.25, 0.25, 0.25])
+    }
+
+    func testBatchNormChannelAxisBeforeLast() throws {
+        // axis 1 of (2, 2) [[1, 2], [3, 4]], ε 0: mean [1, 3], variance [4, 1], gamma [1, 2], beta 0 → [[0, 0.5], [0, 2]].
+        let layer = try LayerTest.build("BatchNormalization", #"{"axis": 1, "epsilon": 0}"#,
+                                        explicit: [([2], [1, 2]), ([2], [0, 0]), ([2], [1, 3]), ([2], [4, 1])])
+        XCTAssertEqual(try LayerTest.forward(layer, inputShapes: [[2, 2]], batch: 1, inputs: [[1, 2, 3, 4]]).values, [0, 0.5, 0, 2])
+    }
+
     func testRefusals() {
-        LayerTest.assertRefused("LayerNormalization", #"{"axis": [-1], "rms_scaling": true}"#, weights: [("", [4]), ("", [4])],
-                                kind: .unsupportedOption, mention: "rms_scaling")
-        LayerTest.assertRefused("LayerNormalization", #"{"axis": [1, 2]}"#, weights: [("", [4]), ("", [4])],
-                                kind: .unsupportedOption, mention: "axis")
+        LayerTest.assertRefused("LayerNormalization", #"{"axis": [0]}"#, weights: [("", [4]), ("", [4])], inputShapes: [[3, 4]],
+                                kind: .shapeMismatch, mention: "batch axis")
+        LayerTest.assertRefused("LayerNormalization", #"{"axis": [1, 2]}"#, weights: [("", [4]), ("", [4])], inputShapes: [[3, 4]],
+                                kind: .shapeMismatch, mention: "expected [3, 4]")
         LayerTest.assertRefused("LayerNormalization", #"{"axis": 1}"#, weights: [("", [4]), ("", [4])], inputShapes: [[3, 4]],
-                                kind: .shapeMismatch, mention: "last axis")
+                                kind: .shapeMismatch, mention: "expected [3]")
         LayerTest.assertRefused("BatchNormalization", #"{"axis": -1}"#, weights: [("", [3]), ("", [3]), ("", [3]), ("", [3])],
                                 inputShapes: [[4]], kind: .shapeMismatch, mention: "3 channels")
+        LayerTest.assertRefused("BatchNormalization", #"{"axis": [1, 2]}"#, weights: [("", [3]), ("", [3]), ("", [3]), ("", [3])],
+                                kind: .unsupportedOption, mention: "one axis")
     }
 }

@@ -83,6 +83,11 @@ final class LayerWrapperTests: XCTestCase {
         XCTAssertEqual(try LayerTest.run("ReLU", #"{"max_value": 0.25, "negative_slope": 0.0, "threshold": 0.0}"#, inputShapes: [[2]], batch: 1, inputs: [x]).values, [0, 0.25])
         let s = try LayerTest.run("Softmax", #"{"axis": -1}"#, inputShapes: [[2]], batch: 1, inputs: [[0, 0]]).values
         XCTAssertEqual(s, [0.5, 0.5])
-        LayerTest.assertRefused("Softmax", #"{"axis": 1}"#, kind: .unsupportedOption, mention: "axis")
+        // Softmax over time (axis 1) of (2, 2) [[0, 0], [0, ln 3]]: columns → [0.5, 0.5] and [0.25, 0.75].
+        let t = try LayerTest.run("Softmax", #"{"axis": 1}"#, inputShapes: [[2, 2]], batch: 1, inputs: [[0, 0, 0, Float(log(3.0))]])
+        LayerTest.assertClose(t.values, [0.5, 0.25, 0.5, 0.75])
+        let all = try LayerTest.run("Softmax", #"{"axis": [1, 2]}"#, inputShapes: [[2, 2]], batch: 1, inputs: [[0, 0, 0, 0]])
+        LayerTest.assertClose(all.values, [0.25, 0.25, 0.25, 0.25])
+        LayerTest.assertRefused("Softmax", #"{"axis": 0}"#, inputShapes: [[2, 2]], kind: .shapeMismatch, mention: "batch axis")
     }
 }
