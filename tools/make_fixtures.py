@@ -366,6 +366,11 @@ def _():
     return seq((4, 3), layers.Dense(3), layers.Softmax(axis=1), layers.Dense(3), layers.Softmax(axis=[1, 2]))
 
 
+@fixture("variable_length", (6, 3), low=-1.0)  # keras.Input((None, 3)): the time axis is fixed by the windows fed
+def _():
+    return seq((None, 3), layers.Conv1D(4, 2, padding="causal"), layers.LSTM(5))
+
+
 # Functional graphs ------------------------------------------------------------------------------------------------
 @fixture("functional_concat", (5, 3), low=-1.0)
 def _():

@@ -31,6 +31,19 @@ public final class KerasModel {
         try load(path: path, builders: LayerRegistry.builders)
     }
 
+    /// Loads a model whose inputs may have variable dimensions (saved as `None`, e.g. `keras.Input((None, 5))`):
+    /// each such dimension takes its size from `variableDimensions[i]`, the shape (batch excluded) of the windows
+    /// that will be fed to input `i`. Fixed dimensions stay as saved (a window that does not fit them is refused later
+    /// as usual); nil or a shape of another rank leaves a variable dimension unresolved, which refuses the model.
+    public static func load(path: String, variableDimensions: [Shape]?) throws -> KerasModel {
+        let limit = loadTimeLimit
+        CrashGuard.begin(crash: "error: \(path): reading the model crashed inside libhdf5 (the HDF5 data is corrupt); re-save the model",
+                         timeout: "error: \(path): reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model",
+                         seconds: limit)
+        defer { CrashGuard.end() }
+        return try load(file: try ModelFile.open(path), builders: LayerRegistry.builders, variableDimensions: variableDimensions)
+    }
+
     /// Loads with an explicit layer table (tests use it to add layers; the CLI uses `LayerRegistry.builders`).
     public static func load(path: String, builders: [String: LayerBuilder]) throws -> KerasModel {
         let limit = loadTimeLimit
@@ -46,9 +59,19 @@ public final class KerasModel {
     public static var loadTimeLimit: UInt32 = ProcessInfo.processInfo.environment["TRADINGBOT_MODEL_LOAD_TIMEOUT"]
         .flatMap { UInt32($0) } ?? 60
 
-    static func load(file: ModelFile, builders: [String: LayerBuilder] = LayerRegistry.builders) throws -> KerasModel {
+    static func load(file: ModelFile, builders: [String: LayerBuilder] = LayerRegistry.builders,
+                     variableDimensions: [Shape]? = nil) throws -> KerasModel {
         let path = file.path
-        let graph = try SavedGraph.parse(file.config, file: path, format: file.format)
+        var graph = try SavedGraph.parse(file.config, file: path, format: file.format)
+        for (i, input) in graph.inputs.enumerated() where input.shape.contains(-1) {
+            let given = variableDimensions.flatMap { i < $0.count ? $0[i] : nil }
+            guard let given, given.count == input.shape.count, given.allSatisfy({ $0 > 0 }) else {
+                let saved = "(None" + input.shape.map { $0 < 0 ? ", None" : ", \($0)" }.joined() + ")"
+                throw KerasError(.shapeMismatch, file: path, location: "input '\(input.name)'",
+                                 "input shape \(saved) has a variable dimension; it is fixed by the windows you feed (model predict --input), or save the model with keras.Input((5, 5))")
+            }
+            graph.inputs[i].shape = zip(input.shape, given).map { $0 < 0 ? $1 : $0 }
+        }
         let plan = try ExecutionPlan(graph: graph, model: file, builders: builders)
         return KerasModel(path: path, format: file.format, metadata: file.metadata, kind: graph.kind, plan: plan)
     }

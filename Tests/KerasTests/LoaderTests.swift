@@ -106,6 +106,24 @@ final class LoaderTests: XCTestCase {
         assertKerasError(.badInput, file: path, contains: "takes 1 input(s), got 2") { _ = try m.predict(inputs: [[], []], batch: 1) }
     }
 
+    /// `keras.Input((None, 3))` (fixture `variable_length`, parity-checked at 6 steps): the time axis takes the length of
+    /// the windows the caller feeds; without them the model is refused with one line naming the input.
+    func testVariableTimeAxisIsFixedByTheWindows() throws {
+        let path = Fixtures.root.appendingPathComponent("variable_length.keras").path
+        assertKerasError(.shapeMismatch, file: path, contains: "input shape (None, None, 3) has a variable dimension") { _ = try KerasModel.load(path: path) }
+        assertKerasError(.shapeMismatch, file: path, contains: "variable dimension") { _ = try KerasModel.load(path: path, variableDimensions: [[6]]) }
+        let six = try KerasModel.load(path: path, variableDimensions: [[6, 3]])
+        XCTAssertEqual(six.inputShapes, [[6, 3]])
+        let four = try KerasModel.load(path: path, variableDimensions: [[4, 99]])  // fixed dims stay as saved
+        XCTAssertEqual(four.inputShapes, [[4, 3]])
+        // Causal Conv1D + LSTM: the last 4 of 6 steps alone differ from all 6, and both are finite.
+        let x = (0..<18).map { Float($0 % 7) / 7 - 0.4 }
+        let y6 = try six.predict(x, batch: 1), y4 = try four.predict(Array(x[6...]), batch: 1)
+        XCTAssertEqual(y6.count, 5)
+        XCTAssertTrue(y6.allSatisfy(\.isFinite) && y4.allSatisfy(\.isFinite))
+        XCTAssertNotEqual(y6, y4)
+    }
+
     func testLargeBatchIsChunked() throws {
         let m = try KerasModel.load(path: Fixtures.loader("dense_seq.h5"), builders: loaderBuilders)
         let n = 5000

@@ -76,7 +76,8 @@ struct SavedGraph {
         layer["config"]?["name"]?.stringValue ?? layer["name"]?.stringValue
     }
 
-    /// A batch shape `[null, 5, 5]` without its batch dimension; every other dimension must be fixed.
+    /// A batch shape `[null, 5, 5]` without its batch dimension. A variable dimension (`null`, e.g. a time axis of any
+    /// length) becomes `-1`; `KerasModel.load(path:variableDimensions:)` fixes it from the caller's windows.
     private func fixedShape(_ v: JSONValue?, location: String) throws -> Shape? {
         guard let v, !v.isNull else { return nil }
         // Keras 3 Sequential may save build_input_shape as a tuple object.
@@ -84,12 +85,16 @@ struct SavedGraph {
         guard let list, !list.isEmpty else { throw bad(location, "input shape \(v.shortDescription) is not a list") }
         var shape: Shape = []
         for d in list.dropFirst() {
+            if d.isNull {
+                shape.append(-1)
+                continue
+            }
             guard let n = d.intValue, n > 0 else {
                 throw bad(location, "input shape \(v.shortDescription) has a variable or invalid dimension; save the model with a fixed input shape (e.g. keras.Input((5, 5)))")
             }
             shape.append(n)
         }
-        guard shape.elementCount <= 1 << 24 else { throw bad(location, "input shape \(v.shortDescription) is implausibly large") }
+        guard shape.map({ Swift.max($0, 1) }).elementCount <= 1 << 24 else { throw bad(location, "input shape \(v.shortDescription) is implausibly large") }
         return shape
     }
 

@@ -6,7 +6,7 @@ public final class InputLayer: Layer {
     public let className = "InputLayer"
     public let parameterCount = 0
     public let scratchPerSample = 0
-    /// `batch_shape` (Keras 3) or `batch_input_shape` (Keras 2) without the batch dimension; nil when absent.
+    /// `batch_shape` (Keras 3) or `batch_input_shape` (Keras 2) without the batch dimension (-1: variable); nil when absent.
     public let declaredShape: Shape?
     private let id: LayerIdentity
     private var count = 0
@@ -18,6 +18,10 @@ public final class InputLayer: Layer {
         if let v = config.raw(key), let a = v.arrayValue, !a.isEmpty {
             var dims: Shape = []
             for d in a.dropFirst() {
+                if d.isNull {
+                    dims.append(-1)  // a variable dimension: the graph is built for the caller's window length
+                    continue
+                }
                 guard let i = d.intValue, i > 0 else {
                     throw config.error(key, "every dimension but the batch must be a fixed positive size, found \(v.shortDescription)")
                 }
@@ -37,7 +41,8 @@ public final class InputLayer: Layer {
 
     public func build(inputShapes: [Shape]) throws -> Shape {
         try id.expect(inputShapes)
-        if let declaredShape, declaredShape != inputShapes[0] {
+        if let declaredShape, declaredShape.count != inputShapes[0].count
+            || zip(declaredShape, inputShapes[0]).contains(where: { $0 != -1 && $0 != $1 }) {
             throw id.shapeError("declares input \(declaredShape.batchedDescription) but is fed \(inputShapes[0].batchedDescription)")
         }
         count = inputShapes[0].elementCount

@@ -46,11 +46,16 @@ struct ModelCommand: ParsableCommand {
         var input: String
 
         func run() throws {
+            // The windows are read first: a model saved with a variable time axis (keras.Input((None, 5))) is built
+            // for their length. Errors about the input file still come after the model's own.
+            let root = WindowFile.parse(input)
             let model: KerasModel
-            do { model = try KerasModel.load(path: path) } catch { throw ModelCommand.fail("\(error)") }
+            do { model = try KerasModel.load(path: path, variableDimensions: root.flatMap(WindowFile.firstWindowShape).map { [$0] }) } catch {
+                throw ModelCommand.fail("\(error)")
+            }
             let windows: [Float]
             let count: Int
-            do { (windows, count) = try WindowFile.read(input, shape: model.inputShapes) } catch {
+            do { (windows, count) = try WindowFile.read(input, shape: model.inputShapes, root: root) } catch {
                 throw ModelCommand.fail("\(error)")
             }
             let outputs: [[Float]]
@@ -80,18 +85,38 @@ enum WindowFile {
         var description: String
     }
 
-    static func read(_ path: String, shape inputShapes: [[Int]]) throws -> (values: [Float], count: Int) {
+    /// The parsed file, or nil when it cannot be read or parsed (`read` then reports why).
+    static func parse(_ path: String) -> JSONValue? {
+        FileManager.default.contents(atPath: path).flatMap { try? JSONValue.parse($0) }
+    }
+
+    /// The nested-array dimensions of the first window (e.g. [5, 5]), following first elements; nil if not an array.
+    static func firstWindowShape(_ root: JSONValue) -> [Int]? {
+        guard var v = root.arrayValue?.first else { return nil }
+        var dims: [Int] = []
+        while let a = v.arrayValue, let first = a.first {
+            dims.append(a.count)
+            v = first
+        }
+        return dims.isEmpty ? nil : dims
+    }
+
+    static func read(_ path: String, shape inputShapes: [[Int]], root parsed: JSONValue? = nil) throws -> (values: [Float], count: Int) {
         guard inputShapes.count == 1 else {
             throw Failure(description: "\(path): the model takes \(inputShapes.count) inputs; model predict supports single-input models")
         }
         let shape = inputShapes[0]
         let per = shape.reduce(1, *)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(description: "\(path): cannot read the input file (missing, a directory, or unreadable)")
-        }
         let root: JSONValue
-        do { root = try JSONValue.parse(data) } catch {
-            throw Failure(description: "\(path): not valid JSON (\(error))")
+        if let parsed {
+            root = parsed
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Failure(description: "\(path): cannot read the input file (missing, a directory, or unreadable)")
+            }
+            do { root = try JSONValue.parse(data) } catch {
+                throw Failure(description: "\(path): not valid JSON (\(error))")
+            }
         }
         guard let windows = root.arrayValue, !windows.isEmpty else {
             throw Failure(description: "\(path): expected a non-empty JSON array of windows")
