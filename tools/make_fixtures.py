@@ -371,6 +371,13 @@ def _():
     return seq((None, 3), layers.Conv1D(4, 2, padding="causal"), layers.LSTM(5))
 
 
+@fixture("nested_sequential", (5, 3), low=-1.0)  # Sequential models used as layers, two levels deep, in a Sequential
+def _():
+    inner = keras.Sequential([keras.Input((5, 4)), layers.Dense(4, activation="tanh")])
+    middle = keras.Sequential([keras.Input((5, 3)), layers.Conv1D(4, 2, padding="same"), inner, layers.LSTM(3)])
+    return seq((5, 3), middle, layers.Dense(2))
+
+
 # Functional graphs ------------------------------------------------------------------------------------------------
 @fixture("functional_concat", (5, 3), low=-1.0)
 def _():

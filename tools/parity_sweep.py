@@ -320,6 +320,22 @@ def sequential_model(g):
     return keras.Sequential([keras.Input(shape)] + [c() for c, _ in chain]), shape
 
 
+def nested_model(g):
+    """A Sequential model used as a layer inside a Sequential or Functional outer model. (A Functional sub-model is
+    refused by the loader with a one-line error: flatten it into one model.)"""
+    shape = input_shape(g)
+    chain, inner_shape = random_chain(g, shape, g.int(1, 3))
+    sub = keras.Sequential([keras.Input(shape)] + [c() for c, _ in chain])
+    tail, _ = random_chain(g, inner_shape, g.int(0, 2))
+    if g.coin():
+        return keras.Sequential([keras.Input(shape), sub] + [c() for c, _ in tail]), shape
+    inp = keras.Input(shape)
+    x = sub(inp)
+    for c, _ in tail:
+        x = c()(x)
+    return keras.Model(inp, x), shape
+
+
 def functional_model(g):
     """A graph with forks: residual merges (x + y, Add/Subtract/...), concatenations, self-attention, slicing."""
     shape = input_shape(g)
@@ -397,6 +413,9 @@ def functional_model(g):
             chain, _ = random_chain(g, s, g.int(1, 2))
             for c, _ in chain:
                 x = c()(x)
+    if g.coin(0.2):
+        # Two outputs: `model predict` prints both flattened, one after the other, per window.
+        return keras.Model(inp, [x, layers.Dense(g.int(1, 3), activation=g.pick(ACTIVATIONS))(inp)]), shape
     return keras.Model(inp, x), shape
 
 
@@ -427,9 +446,14 @@ def randomize(model, g):
 
 def describe(model) -> str:
     parts = []
+    if isinstance(model, keras.Sequential):  # its `layers` leave the InputLayer out
+        parts.append(f"Input{tuple(model.inputs[0].shape[1:])}")
     for layer in model.layers:
         cfg = layer.get_config()
         cls = layer.__class__.__name__
+        if isinstance(layer, keras.Model):
+            parts.append(f"{cls}[{describe(layer)}]")
+            continue
         if cls == "InputLayer":
             parts.append(f"Input{tuple(cfg.get('batch_shape', ())[1:])}")
             continue
@@ -477,17 +501,21 @@ def run_cli(binary: str, model_path: Path, input_path: Path) -> tuple[np.ndarray
 def sweep_one(i: int, seed: int, work: Path, binary: str) -> dict:
     g = Gen(np.random.default_rng([seed, i]))
     keras.utils.set_random_seed((seed * 100003 + i) % (2**31))
-    kind = "functional" if g.coin(0.4) else "sequential"
-    model, shape = (functional_model if kind == "functional" else sequential_model)(g)
+    kind = g.pick(["functional"] * 8 + ["sequential"] * 10 + ["nested"] * 2)
+    model, shape = {"functional": functional_model, "sequential": sequential_model, "nested": nested_model}[kind](g)
     randomize(model, g)
     x = g.rng.uniform(-1, 1, size=(BATCH, *shape)).astype(np.float32)
-    want = np.asarray(model.predict(x, verbose=0), dtype=np.float32).reshape(BATCH, -1).astype(np.float64)
+    def flat(outputs, dtype=np.float32):  # per window: every output flattened, in order (as `model predict` prints)
+        outs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        return np.concatenate([np.asarray(o, dtype=dtype).reshape(BATCH, -1) for o in outs], axis=1).astype(np.float64)
+
+    want = flat(model.predict(x, verbose=0))
     # Keras' eager call runs the layer formulas as written; predict runs a graph that TensorFlow's optimizer may
     # rewrite (e.g. LayerNormalization's x·inv + (beta − mean·inv)), so on ill-conditioned models Keras itself gives
     # two answers that differ by more than 1e-5. Matching the eager one is a match too (reported as "noise").
-    eager = np.asarray(model(x, training=False), dtype=np.float32).reshape(BATCH, -1).astype(np.float64)
+    eager = flat(model(x, training=False))
     try:
-        exact = np.asarray(float64_twin(model).predict(x.astype(np.float64), verbose=0), dtype=np.float64).reshape(BATCH, -1)
+        exact = flat(float64_twin(model).predict(x.astype(np.float64), verbose=0), np.float64)
         noise = np.abs(want - exact)  # Keras' own float32 error on this model and input
     except Exception:  # noqa: BLE001 - without a float64 twin only the plain tolerance applies
         exact, noise = None, None
@@ -582,9 +610,9 @@ def main(argv=None) -> int:
         print(f"{fmt:8s} {len(cells):6d} {count('ok'):6d} {count('noise'):6d} {count('mismatch') + count('shape'):9d} {count('refused'):8d} "
               f"{count('not-saved'):10d} {max(deltas) if deltas else 0:10.2e} {max(scaled) if scaled else 0:11.2e}")
         failures += count("mismatch") + count("shape") + count("refused")
-    kinds = {k: sum(1 for r in results if r["kind"] == k) for k in ("sequential", "functional")}
+    kinds = {k: sum(1 for r in results if r["kind"] == k) for k in ("sequential", "functional", "nested")}
     variable = sum(1 for r in results if "Input(None" in r["desc"])
-    print(f"models: {kinds['sequential']} sequential ({variable} with a variable time axis), {kinds['functional']} functional; "
+    print(f"models: {kinds['sequential']} sequential ({variable} with a variable time axis), {kinds['functional']} functional, {kinds['nested']} with a sub-model; "
           f"failures: {failures}; generator errors (Keras itself could not build/run the random model, not counted): "
           f"{sum(1 for r in results if r.get('error'))}")
     return 1 if failures else 0

@@ -148,8 +148,18 @@ struct SavedGraph {
             }
             let name = prefix + local
             guard let from = current else { break }
-            if cls == "Sequential" || cls == "Functional" || cls == "Model" {
-                throw KerasError(.unsupportedOption, file: file, location: "layer '\(name)' (\(cls))", "a model nested inside a Sequential model is not supported; flatten it into one model")
+            if cls == "Sequential" {
+                // A Sequential used as a layer: its layers join the chain. Weights: `.keras` nests its layer groups
+                // under the sub-model's group; legacy `.h5` keeps them in one group named after the outermost
+                // nested model (weight names carry the layer names, which `sublayer` picks).
+                let sub = layer["config"]?["layers"]?.arrayValue ?? []
+                current = try addSequential(sub, prefix: name + "/", input: from, fallbackShape: nil,
+                                            weightScope: "\(weightScope)/\(groups[k])/layers", format: format,
+                                            legacyGroup: format == .legacyHDF5 ? (legacyGroup ?? local) : nil)
+                continue
+            }
+            if cls == "Functional" || cls == "Model" {
+                throw KerasError(.unsupportedOption, file: file, location: "layer '\(name)' (\(cls))", "a Functional model nested inside another model is not supported; flatten it into one model")
             }
             let weights: WeightSource
             switch format {
