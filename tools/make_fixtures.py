@@ -378,6 +378,16 @@ def _():
     return seq((5, 3), middle, layers.Dense(2))
 
 
+@fixture("nested_functional", (5, 3), low=-1.0)  # Functional sub-models (with a `+` op and a nested Sequential) as layers
+def _():
+    j = keras.Input((5, 3))
+    y = keras.Sequential([keras.Input((5, 3)), layers.Dense(3, activation="tanh")])(j)
+    branch = keras.Model(j, y + layers.Dense(3)(j))
+    i = keras.Input((5, 3))
+    x = branch(layers.Conv1D(3, 2, padding="causal")(i))
+    return seq((5, 3), keras.Model(i, layers.LSTM(4)(x)), layers.Dense(2))
+
+
 # Functional graphs ------------------------------------------------------------------------------------------------
 @fixture("functional_concat", (5, 3), low=-1.0)
 def _():

@@ -321,11 +321,17 @@ def sequential_model(g):
 
 
 def nested_model(g):
-    """A Sequential model used as a layer inside a Sequential or Functional outer model. (A Functional sub-model is
-    refused by the loader with a one-line error: flatten it into one model.)"""
+    """A model used as a layer: a Sequential or Functional sub-model inside a Sequential or Functional outer model."""
     shape = input_shape(g)
     chain, inner_shape = random_chain(g, shape, g.int(1, 3))
-    sub = keras.Sequential([keras.Input(shape)] + [c() for c, _ in chain])
+    if g.coin():
+        sub = keras.Sequential([keras.Input(shape)] + [c() for c, _ in chain])
+    else:
+        i = keras.Input(shape)
+        y = i
+        for c, _ in chain:
+            y = c()(y)
+        sub = keras.Model(i, y)
     tail, _ = random_chain(g, inner_shape, g.int(0, 2))
     if g.coin():
         return keras.Sequential([keras.Input(shape), sub] + [c() for c, _ in tail]), shape

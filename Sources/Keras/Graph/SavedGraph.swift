@@ -159,7 +159,10 @@ struct SavedGraph {
                 continue
             }
             if cls == "Functional" || cls == "Model" {
-                throw KerasError(.unsupportedOption, file: file, location: "layer '\(name)' (\(cls))", "a Functional model nested inside another model is not supported; flatten it into one model")
+                current = try addNestedFunctional(layer, name: name, inputs: [from], format: format,
+                                                  weightScope: "\(weightScope)/\(groups[k])/layers",
+                                                  legacyGroup: legacyGroup ?? local)[0]
+                continue
             }
             let weights: WeightSource
             switch format {
@@ -208,7 +211,13 @@ struct SavedGraph {
     /// Order in which tensor keyword arguments become layer inputs (after positional tensors).
     private static let tensorKwargOrder = ["query", "value", "key", "inputs", "initial_state"]
 
-    private mutating func addFunctional(_ config: JSONValue, format: ModelFormat, weightScope: String) throws {
+    /// Adds a Functional graph. Top level (`bound` nil): its InputLayers become the model inputs and its outputs the
+    /// model outputs. Nested (a Functional model used as a layer): node names get `prefix`, its InputLayers stand for
+    /// the outer tensors in `bound` (in `input_layers` order), `legacyGroup` is the outermost nested model's `.h5`
+    /// group, and the names producing its outputs are returned.
+    @discardableResult
+    private mutating func addFunctional(_ config: JSONValue, format: ModelFormat, weightScope: String, prefix: String = "",
+                                        bound: [String]? = nil, legacyGroup: String? = nil) throws -> [String] {
         guard let layers = config["layers"]?.arrayValue else { throw bad("model config", "Functional config has no 'layers' list") }
         var nodeCounts: [String: Int] = [:]
         for (k, layer) in layers.enumerated() {
@@ -230,7 +239,7 @@ struct SavedGraph {
             let group = isLayer[k] ? groupNames.next() : nil
             let location = "layer '\(name)' (\(cls))"
             if cls == "InputLayer" {
-                inputs.append(try parseInputLayer(layer, name: name))
+                if bound == nil { inputs.append(try parseInputLayer(layer, name: name)) }
                 continue
             }
             let inbound = layer["inbound_nodes"]?.arrayValue ?? []
@@ -270,27 +279,31 @@ struct SavedGraph {
                 throw bad(location, "malformed inbound_nodes entry \(node.shortDescription)")
             }
             guard !tensors.isEmpty else { throw bad(location, "is called without any tensor input") }
-            tensors = tensors.map { outputAlias[$0] ?? $0 }
+            tensors = tensors.map { outputAlias[$0] ?? prefix + $0 }
 
             if cls == "Sequential" {
                 guard tensors.count == 1 else { throw bad(location, "a nested Sequential model must have one input") }
                 let sub = layer["config"]?["layers"]?.arrayValue ?? []
                 let scope = group.map { "\(weightScope)/\($0)/layers" } ?? ""
-                let last = try addSequential(sub, prefix: name + "/", input: tensors[0], fallbackShape: nil,
+                let last = try addSequential(sub, prefix: prefix + name + "/", input: tensors[0], fallbackShape: nil,
                                              weightScope: scope, format: format,
-                                             legacyGroup: format == .legacyHDF5 ? name : nil)
+                                             legacyGroup: format == .legacyHDF5 ? (legacyGroup ?? name) : nil)
                 outputAlias[name] = last
                 continue
             }
             if cls == "Functional" || cls == "Model" {
-                throw KerasError(.unsupportedOption, file: file, location: location, "a Functional model nested inside another model is not supported; flatten it into one model")
+                let outs = try addNestedFunctional(layer, name: prefix + name, inputs: tensors, format: format,
+                                                   weightScope: group.map { "\(weightScope)/\($0)/layers" } ?? "",
+                                                   legacyGroup: legacyGroup ?? name)
+                outputAlias[name] = outs[0]
+                continue
             }
             let weights: WeightSource
             switch format {
             case .kerasArchive: weights = group.map { .archiveGroup("\(weightScope)/\($0)") } ?? .none
-            case .legacyHDF5: weights = .legacyGroup(name, sublayer: nil)
+            case .legacyHDF5: weights = legacyGroup.map { .legacyGroup($0, sublayer: name) } ?? .legacyGroup(name, sublayer: nil)
             }
-            nodes.append(Node(name: name, className: cls, config: layer["config"]?.objectValue ?? [:],
+            nodes.append(Node(name: prefix + name, className: cls, config: layer["config"]?.objectValue ?? [:],
                               inputs: tensors, call: call, weights: weights))
         }
         func refs(_ key: String) throws -> [String] {
@@ -299,8 +312,20 @@ struct SavedGraph {
             let list = a[0].arrayValue == nil ? [v] : a
             return try list.map { ref in
                 let name = try reference(ref, location: "model config '\(key)'", nodeCounts: nodeCounts)
-                return outputAlias[name] ?? name
+                return outputAlias[name] ?? prefix + name
             }
+        }
+        if let bound {
+            // Nested: the sub-model's inputs are the outer tensors it was called on; its outputs go back out.
+            let inner = try refs("input_layers")
+            guard inner.count == bound.count else {
+                throw bad("model config", "nested model '\(prefix)' takes \(inner.count) input(s) but is called on \(bound.count)")
+            }
+            for (i, outer) in zip(inner, bound) {
+                for k in nodes.indices { nodes[k].inputs = nodes[k].inputs.map { $0 == i ? outer : $0 } }
+            }
+            let outs = try refs("output_layers")
+            return outs.map { o in inner.firstIndex(of: o).map { bound[$0] } ?? o }
         }
         let inputOrder = try refs("input_layers")
         var ordered: [Input] = []
@@ -310,6 +335,20 @@ struct SavedGraph {
         }
         inputs = ordered
         outputs = try refs("output_layers")
+        return outputs
+    }
+
+    /// A Functional model used as a layer (in a Functional or Sequential model): its nodes join the graph under
+    /// `name/`; it must produce one output.
+    private mutating func addNestedFunctional(_ layer: JSONValue, name: String, inputs bound: [String], format: ModelFormat,
+                                              weightScope: String, legacyGroup: String) throws -> [String] {
+        let outs = try addFunctional(layer["config"] ?? .null, format: format, weightScope: weightScope, prefix: name + "/",
+                                     bound: bound, legacyGroup: format == .legacyHDF5 ? legacyGroup : nil)
+        guard outs.count == 1 else {
+            throw KerasError(.unsupportedOption, file: file, location: "layer '\(name)' (Functional)",
+                             "a nested model with \(outs.count) outputs is not supported; give it one output")
+        }
+        return outs
     }
 
     /// Orders nodes so every node comes after its inputs; refuses cycles and dangling references.
