@@ -388,6 +388,14 @@ def _():
     return seq((5, 3), keras.Model(i, layers.LSTM(4)(x)), layers.Dense(2))
 
 
+@fixture("nested_functional_output", (4, 3), low=-1.0)  # the sub-model is the output: `output_layers` names its call 1
+def _():
+    j = keras.Input((4, 3))
+    sub = keras.Model(j, layers.GRU(3, return_sequences=True)(j))
+    i = keras.Input((4, 3))
+    return keras.Model(i, sub(i))
+
+
 # Functional graphs ------------------------------------------------------------------------------------------------
 @fixture("functional_concat", (5, 3), low=-1.0)
 def _():

@@ -51,7 +51,10 @@ BATCH = 4
 # Activation names of issue 2 (plus Keras aliases and the elementwise extras the loader implements).
 ACTIVATIONS = ["relu", "sigmoid", "hard_sigmoid", "tanh", "linear", "softmax", "elu", "selu", "gelu", "swish", "silu",
                "softplus", "leaky_relu", "relu6", "softsign", "mish", "hard_silu", "hard_swish", "exponential"]
-ELEMENTWISE = [a for a in ACTIVATIONS if a not in ("softmax", "exponential")]
+# Keras 3 activations beyond issue 2's list that the loader also implements.
+ACTIVATIONS += ["celu", "hard_tanh", "hard_shrink", "soft_shrink", "tanh_shrink", "log_sigmoid", "log_softmax",
+                "sparse_plus", "squareplus", "sparse_sigmoid"]
+ELEMENTWISE = [a for a in ACTIVATIONS if a not in ("softmax", "log_softmax", "exponential")]
 # Gate activations stay bounded: unbounded gates (relu, linear, silu) make random recurrences explode to 1e18 or NaN,
 # where only float32 rounding is compared. (Those formulas are the same elementwise code as the Dense activations.)
 RECURRENT_GATES = ["sigmoid", "hard_sigmoid", "tanh", "softsign", "relu6"]

@@ -25,6 +25,17 @@ public enum Activation: Equatable, Sendable {
     case softsign
     case exponential
     case mish
+    // Keras 3 extras (not in issue 2's list; formulas of the TensorFlow backend, default parameters as the names give).
+    case celu
+    case hardTanh
+    case hardShrink
+    case softShrink
+    case tanhShrink
+    case logSigmoid
+    case logSoftmax
+    case sparsePlus
+    case squarePlus
+    case sparseSigmoid
 
     /// Names accepted as strings (Keras' `activations.get` table, including aliases).
     public static let names: [String: Activation] = [
@@ -32,16 +43,18 @@ public enum Activation: Equatable, Sendable {
         "sigmoid": .sigmoid, "hard_sigmoid": .hardSigmoid, "hard_silu": .hardSilu, "hard_swish": .hardSilu,
         "tanh": .tanh, "softmax": .softmax, "elu": .elu(alpha: 1), "selu": .selu, "gelu": .gelu(approximate: false),
         "silu": .silu, "swish": .silu, "softplus": .softplus, "softsign": .softsign, "exponential": .exponential,
-        "mish": .mish,
+        "mish": .mish, "celu": .celu, "hard_tanh": .hardTanh, "hard_shrink": .hardShrink, "soft_shrink": .softShrink,
+        "tanh_shrink": .tanhShrink, "log_sigmoid": .logSigmoid, "log_softmax": .logSoftmax, "sparse_plus": .sparsePlus,
+        "squareplus": .squarePlus, "sparse_sigmoid": .sparseSigmoid,
     ]
 
-    /// False only for softmax, which normalises over an axis and so cannot run on a slice of gates.
-    public var isElementwise: Bool { self != .softmax }
+    /// False for softmax and log_softmax, which normalise over an axis and so cannot run on a slice of gates.
+    public var isElementwise: Bool { self != .softmax && self != .logSoftmax }
 
     /// Like `read`, but refuses activations that are not elementwise (recurrent gates are slices of one vector).
     static func readElementwise(_ config: inout LayerConfig, _ key: String, default def: Activation) throws -> Activation {
         let a = try read(&config, key, default: def)
-        guard a.isElementwise else { throw config.error(key, "softmax is not supported as a recurrent activation") }
+        guard a.isElementwise else { throw config.error(key, "softmax and log_softmax are not supported as recurrent activations") }
         return a
     }
 
@@ -164,6 +177,26 @@ public enum Activation: Equatable, Sendable {
             for i in 0..<count { p[i] = Foundation.exp(p[i]) }
         case .mish:
             for i in 0..<count { p[i] = p[i] * Foundation.tanh(Activation.softplus(p[i])) }
+        case .celu:  // max(x, 0) + α·expm1(min(x, 0)/α), α = 1
+            for i in 0..<count { p[i] = Swift.max(p[i], 0) + Foundation.expm1(Swift.min(p[i], 0)) }
+        case .hardTanh:
+            for i in 0..<count { p[i] = Swift.min(Swift.max(p[i], -1), 1) }
+        case .hardShrink:  // threshold 0.5
+            for i in 0..<count where Swift.abs(p[i]) <= 0.5 { p[i] = 0 }
+        case .softShrink:
+            for i in 0..<count { p[i] = p[i] > 0.5 ? p[i] - 0.5 : (p[i] < -0.5 ? p[i] + 0.5 : 0) }
+        case .tanhShrink:
+            for i in 0..<count { p[i] = p[i] - Foundation.tanh(p[i]) }
+        case .logSigmoid:
+            for i in 0..<count { p[i] = -Activation.softplus(-p[i]) }
+        case .logSoftmax:
+            Activation.logSoftmaxRows(p, count: count, lastAxis: lastAxis)
+        case .sparsePlus:
+            for i in 0..<count { let x = p[i]; p[i] = x <= -1 ? 0 : (x < 1 ? 0.25 * (x + 1) * (x + 1) : x) }
+        case .squarePlus:  // b = 4
+            for i in 0..<count { let x = p[i]; p[i] = (x + (x * x + 4).squareRoot()) / 2 }
+        case .sparseSigmoid:
+            for i in 0..<count { let x = p[i]; p[i] = x <= -1 ? 0 : (x >= 1 ? 1 : 0.5 * (x + 1)) }
         }
     }
 
@@ -186,6 +219,22 @@ public enum Activation: Equatable, Sendable {
             s += e
         }
         for o in members { p[o] /= s }
+    }
+
+    /// log_softmax over each run of `lastAxis` floats: x − max − log Σ exp(x − max), as `tf.nn.log_softmax`.
+    static func logSoftmaxRows(_ p: UnsafeMutablePointer<Float>, count: Int, lastAxis: Int) {
+        guard lastAxis > 0 else { return }
+        var row = p
+        let end = p + count
+        while row < end {
+            var m = row[0]
+            for j in 1..<lastAxis { m = Swift.max(m, row[j]) }
+            var s: Float = 0
+            for j in 0..<lastAxis { s += Foundation.exp(row[j] - m) }
+            let l = Foundation.log(s)
+            for j in 0..<lastAxis { row[j] = row[j] - m - l }
+            row += lastAxis
+        }
     }
 
     /// Softmax over each run of `lastAxis` floats: subtract the max, exponentiate, divide by the sum.

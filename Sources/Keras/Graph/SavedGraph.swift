@@ -223,7 +223,11 @@ struct SavedGraph {
         for (k, layer) in layers.enumerated() {
             guard let name = Self.layerName(layer) else { throw bad("layer \(k)", "has no name") }
             guard nodeCounts[name] == nil else { throw bad("layer '\(name)'", "appears twice in the config") }
-            nodeCounts[name] = layer["inbound_nodes"]?.arrayValue?.count ?? 0
+            let calls = layer["inbound_nodes"]?.arrayValue?.count ?? 0
+            // A model used as a layer may be referenced by call index 1 for its one call (Keras numbers the calls of a
+            // sub-model after the node that built it), e.g. in `output_layers`; one more index is accepted for it.
+            let isModel = ["Functional", "Model", "Sequential"].contains(layer["class_name"]?.stringValue ?? "")
+            nodeCounts[name] = isModel ? calls + 1 : calls
         }
         // Weight groups are named over the model's Layer objects; Keras 3 operations (module keras.src.ops.*) such
         // as GetItem or the `+` of two tensors are not layers and get no group.
