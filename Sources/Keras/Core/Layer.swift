@@ -18,6 +18,9 @@ public protocol Layer: AnyObject {
     var className: String { get }
     /// Number of scalars held as weights (for the summary).
     var parameterCount: Int { get }
+    /// How many of them training never updates (BatchNormalization's moving mean and variance), so the summary
+    /// splits trainable / non-trainable as Keras does.
+    var nonTrainableParameterCount: Int { get }
     /// Checks the input shapes (batch excluded) against options and weights and returns the output shape.
     /// Called exactly once, before any `forward`.
     func build(inputShapes: [Shape]) throws -> Shape
@@ -56,3 +59,7 @@ public struct LayerBuildContext {
 /// Builds a layer from its context. Must consume the options it honours (the registry calls `config.finish()`
 /// and `weights.finish()` afterwards).
 public typealias LayerBuilder = (inout LayerBuildContext) throws -> Layer
+
+extension Layer {
+    public var nonTrainableParameterCount: Int { 0 }
+}

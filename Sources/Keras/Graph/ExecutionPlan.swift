@@ -6,6 +6,10 @@ final class ExecutionPlan {
         let layer: Layer
         let inputSlots: [Int]
         let outputSlot: Int
+        /// The saved `trainable` flag: a frozen layer's weights all count as non-trainable in the summary.
+        var trainable = true
+
+        var nonTrainableParameterCount: Int { trainable ? layer.nonTrainableParameterCount : layer.parameterCount }
     }
 
     struct InputInfo {
@@ -84,7 +88,9 @@ final class ExecutionPlan {
             scratch = max(scratch, layer.scratchPerSample)
             slotOf[node.name] = shapes.count
             shapes.append(outShape)
-            steps.append(Step(layer: layer, inputSlots: inputSlots, outputSlot: shapes.count - 1))
+            var trainable = true
+            if case .bool(false)? = node.config["trainable"] { trainable = false }
+            steps.append(Step(layer: layer, inputSlots: inputSlots, outputSlot: shapes.count - 1, trainable: trainable))
         }
         try Self.checkAllWeightsClaimed(archive: archive, legacy: legacy, claimed: claimedGroups, file: file)
 
@@ -123,6 +129,7 @@ final class ExecutionPlan {
     }
 
     var parameterCount: Int { steps.reduce(0) { $0 + $1.layer.parameterCount } }
+    var nonTrainableParameterCount: Int { steps.reduce(0) { $0 + $1.nonTrainableParameterCount } }
 }
 
 extension LayerRegistry {

@@ -9,6 +9,8 @@ public struct ModelSummary: CustomStringConvertible {
 
     public var rows: [Row]
     public var totalParameters: Int
+    /// Weights training never updates: BatchNormalization statistics and every weight of a frozen layer.
+    public var nonTrainableParameters: Int
     public var inputs: [(name: String, shape: Shape, dtype: String)]
     public var outputShapes: [Shape]
     public var format: ModelFormat
@@ -26,6 +28,7 @@ public struct ModelSummary: CustomStringConvertible {
         }
         self.rows = rows
         totalParameters = plan.parameterCount
+        nonTrainableParameters = plan.nonTrainableParameterCount
         inputs = plan.inputs.map { ($0.name, $0.shape, $0.dtype) }
         outputShapes = model.outputShapes
         format = model.format
@@ -51,8 +54,8 @@ public struct ModelSummary: CustomStringConvertible {
         out += cells.map(line)
         out.append(rule)
         out.append("Total params: \(totalParameters) (\(totalParameters * 4) bytes as float32)")
-        out.append("Trainable params: \(totalParameters)")
-        out.append("Non-trainable params: 0")
+        out.append("Trainable params: \(totalParameters - nonTrainableParameters)")
+        out.append("Non-trainable params: \(nonTrainableParameters)")
         for i in inputs {
             out.append("Input '\(i.name)': shape \(i.shape.batchedDescription), dtype \(i.dtype)")
         }

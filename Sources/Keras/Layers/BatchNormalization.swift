@@ -5,6 +5,7 @@ public final class BatchNormalizationLayer: Layer {
     public let name: String
     public let className = "BatchNormalization"
     public let parameterCount: Int
+    public var nonTrainableParameterCount: Int { 2 * channels }  // moving_mean, moving_variance
     public let scratchPerSample = 0
     private let id: LayerIdentity
     private let axis: Int

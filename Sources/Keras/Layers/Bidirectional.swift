@@ -8,6 +8,7 @@ public final class BidirectionalLayer: Layer {
     public let name: String
     public let className = "Bidirectional"
     public var parameterCount: Int { forwardLayer.parameterCount + backwardLayer.parameterCount }
+    public var nonTrainableParameterCount: Int { forwardLayer.nonTrainableParameterCount + backwardLayer.nonTrainableParameterCount }
     public private(set) var scratchPerSample = 0
     private let id: LayerIdentity
     private let merge: Merge

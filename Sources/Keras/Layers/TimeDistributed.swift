@@ -4,6 +4,7 @@ public final class TimeDistributedLayer: Layer {
     public let name: String
     public let className = "TimeDistributed"
     public var parameterCount: Int { inner.parameterCount }
+    public var nonTrainableParameterCount: Int { inner.nonTrainableParameterCount }
     public private(set) var scratchPerSample = 0
     private let id: LayerIdentity
     let inner: Layer
