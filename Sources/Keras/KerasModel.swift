@@ -44,6 +44,24 @@ public final class KerasModel {
         return try load(file: try ModelFile.open(path), builders: LayerRegistry.builders, variableDimensions: variableDimensions)
     }
 
+    /// The summary of a model as Keras prints it, `None` included for dimensions that follow a variable input
+    /// dimension (`keras.Input((None, 5))`): such a model is built at two sizes and the dimensions that differ
+    /// are the variable ones. A model with fixed inputs is built once.
+    public static func inspect(path: String) throws -> ModelSummary {
+        let limit = loadTimeLimit
+        CrashGuard.begin(crash: "error: \(path): reading the model crashed inside libhdf5 (the HDF5 data is corrupt); re-save the model",
+                         timeout: "error: \(path): reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model",
+                         seconds: limit)
+        defer { CrashGuard.end() }
+        let file = try ModelFile.open(path)
+        let graph = try SavedGraph.parse(file.config, file: path, format: file.format)
+        guard graph.inputs.contains(where: { $0.shape.contains(-1) }) else { return try load(file: file).summary }
+        func sized(_ n: Int) -> [Shape] { graph.inputs.map { $0.shape.map { $0 < 0 ? n : $0 } } }
+        let a = try load(file: file, variableDimensions: sized(8)).summary
+        let b = try load(file: file, variableDimensions: sized(9)).summary
+        return a.markingVariableDimensions(comparedTo: b)
+    }
+
     /// Loads with an explicit layer table (tests use it to add layers; the CLI uses `LayerRegistry.builders`).
     public static func load(path: String, builders: [String: LayerBuilder]) throws -> KerasModel {
         let limit = loadTimeLimit

@@ -24,9 +24,9 @@ struct ModelCommand: ParsableCommand {
         var path: String
 
         func run() throws {
-            let model: KerasModel
-            do { model = try KerasModel.load(path: path) } catch { throw ModelCommand.fail("\(error)") }
-            print(model.summary.description)
+            let summary: ModelSummary
+            do { summary = try KerasModel.inspect(path: path) } catch { throw ModelCommand.fail("\(error)") }
+            print(summary.description)
         }
     }
 
