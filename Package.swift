@@ -44,15 +44,17 @@ let sqliteLink: [LinkerSetting] = [.linkedLibrary("sqlite3")]
 
 /// Release link of the executable with lld, placing the functions a cold start runs next to each other
 /// (Sources/trading-bot/link-order.txt, made by tools/link-order/generate.sh). The kernel maps code 64 KiB at a
-/// time around each page fault, so the ~3,500 functions `trading-bot model predict` runs, scattered over 23 MB of
-/// text, kept 10.5 MB of it resident; packed, 5.9 MB (what is left is mostly the toolchain's static libraries and
+/// time around each page fault, so the ~3,700 functions `trading-bot model predict` runs, scattered over 23 MB of
+/// text, kept 10.5 MB of it resident; packed, 5.8 MB (what is left is mostly the toolchain's static libraries and
 /// libhdf5.a, which are not split per function, so each touched object file comes whole).
 #if os(Linux)
 let linkOrder: [LinkerSetting] = [.unsafeFlags([
     "-use-ld=lld",
     "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/trading-bot/link-order.txt",
     "-Xlinker", "--no-warn-symbol-ordering",
-    "-Xlinker", "--no-export-dynamic",  // nothing dlopen()s into the executable; a 15k-entry .dynsym costs every symbol lookup
+    // Nothing resolves symbols in the executable at run time; the Swift runtime's start-up dladdr() walked all
+    // 15,000 exported ones (1 MB of pages).
+    "-Xlinker", "--no-export-dynamic",
 ], .when(configuration: .release))]
 #else
 let linkOrder: [LinkerSetting] = []
