@@ -222,6 +222,17 @@ final class BotEndToEndTests: XCTestCase {
         XCTAssertEqual((try exchange.state()["requestCount"] as? Int) ?? -1, before, "no request reached the exchange")
     }
 
+    func testPredictWithoutTheExchangeSaysHowToPredictOffline() throws {
+        let scenario = try Scenario(self)
+        // Nothing listens on port 9: every attempt fails to connect.
+        try scenario.writeConfig(mode: "dry-run", extra: ["EXCHANGE_URL": "http://127.0.0.1:9", "RETRY_DELAY": "0.01"])
+        let output = try scenario.bot(["predict"], environment: [:])
+        XCTAssertEqual(output.status, 1, output.stderr)
+        let last = try XCTUnwrap(output.stderr.split(separator: "\n").last)
+        XCTAssertTrue(last.hasPrefix("trading-bot predict: NetworkError"), output.stderr)
+        XCTAssertTrue(last.hasSuffix("offline, predict from a candle file instead: trading-bot predict --candles FILE.csv"), output.stderr)
+    }
+
     func testSIGINTStopsTheLoopCleanlyWhileItWaitsForTheNextCandle() throws {
         try requireModel()
         let scenario = try Scenario(self)

@@ -47,7 +47,10 @@ struct PredictCommand: AsyncParsableCommand {
                                       windowSize: config.windowSize)
                 window = try await fetcher.closedCandles(now: now)
             } catch {
-                BotCommandSupport.printError("trading-bot predict: \(error)")
+                // Offline (or the exchange unreachable): say how to predict without it.
+                let offline = (error as? ExchangeFailure)?.isNetworkError == true
+                    ? "; offline, predict from a candle file instead: trading-bot predict --candles FILE.csv" : ""
+                BotCommandSupport.printError("trading-bot predict: \(error)\(offline)")
                 throw ExitCode(1)
             }
             source = "exchange"
