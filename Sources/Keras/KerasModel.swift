@@ -36,40 +36,38 @@ public final class KerasModel {
     /// that will be fed to input `i`. Fixed dimensions stay as saved (a window that does not fit them is refused later
     /// as usual); nil or a shape of another rank leaves a variable dimension unresolved, which refuses the model.
     public static func load(path: String, variableDimensions: [Shape]?) throws -> KerasModel {
-        let limit = loadTimeLimit
-        CrashGuard.begin(crash: "error: \(path): reading the model crashed inside libhdf5 (the HDF5 data is corrupt); re-save the model",
-                         timeout: "error: \(path): reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model",
-                         seconds: limit)
-        defer { CrashGuard.end() }
-        return try load(file: try ModelFile.open(path), builders: LayerRegistry.builders, variableDimensions: variableDimensions)
+        try guarded(path) { try load(file: try ModelFile.open(path), builders: LayerRegistry.builders, variableDimensions: variableDimensions) }
     }
 
     /// The summary of a model as Keras prints it, `None` included for dimensions that follow a variable input
     /// dimension (`keras.Input((None, 5))`): such a model is built at two sizes and the dimensions that differ
     /// are the variable ones. A model with fixed inputs is built once.
     public static func inspect(path: String) throws -> ModelSummary {
-        let limit = loadTimeLimit
-        CrashGuard.begin(crash: "error: \(path): reading the model crashed inside libhdf5 (the HDF5 data is corrupt); re-save the model",
-                         timeout: "error: \(path): reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model",
-                         seconds: limit)
-        defer { CrashGuard.end() }
-        let file = try ModelFile.open(path)
-        let graph = try SavedGraph.parse(file.config, file: path, format: file.format)
-        guard graph.inputs.contains(where: { $0.shape.contains(-1) }) else { return try load(file: file).summary }
-        func sized(_ n: Int) -> [Shape] { graph.inputs.map { $0.shape.map { $0 < 0 ? n : $0 } } }
-        let a = try load(file: file, variableDimensions: sized(8)).summary
-        let b = try load(file: file, variableDimensions: sized(9)).summary
-        return a.markingVariableDimensions(comparedTo: b)
+        try guarded(path) {
+            let file = try ModelFile.open(path)
+            let graph = try SavedGraph.parse(file.config, file: path, format: file.format)
+            guard graph.inputs.contains(where: { $0.shape.contains(-1) }) else { return try load(file: file, graph: graph).summary }
+            func sized(_ n: Int) -> [Shape] { graph.inputs.map { $0.shape.map { $0 < 0 ? n : $0 } } }
+            let a = try load(file: file, graph: graph, variableDimensions: sized(8)).summary
+            let b = try load(file: file, graph: graph, variableDimensions: sized(9)).summary
+            return a.markingVariableDimensions(comparedTo: b)
+        }
     }
 
     /// Loads with an explicit layer table (tests use it to add layers; the CLI uses `LayerRegistry.builders`).
     public static func load(path: String, builders: [String: LayerBuilder]) throws -> KerasModel {
+        try guarded(path) { try load(file: try ModelFile.open(path), builders: builders) }
+    }
+
+    /// Runs a read of `path` under the crash guard and the load time limit (libhdf5 can crash or loop on corrupt
+    /// files): either becomes one error line naming the file and exit status 1.
+    private static func guarded<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
         let limit = loadTimeLimit
         CrashGuard.begin(crash: "error: \(path): reading the model crashed inside libhdf5 (the HDF5 data is corrupt); re-save the model",
                          timeout: "error: \(path): reading the model did not finish within \(limit) s (libhdf5 loops on some corrupt files); re-save the model",
                          seconds: limit)
         defer { CrashGuard.end() }
-        return try load(file: try ModelFile.open(path), builders: builders)
+        return try body()
     }
 
     /// Seconds a load may take before the file is declared corrupt: libhdf5 1.10 can loop forever on some corrupt
@@ -79,8 +77,15 @@ public final class KerasModel {
 
     static func load(file: ModelFile, builders: [String: LayerBuilder] = LayerRegistry.builders,
                      variableDimensions: [Shape]? = nil) throws -> KerasModel {
+        try load(file: file, graph: try SavedGraph.parse(file.config, file: file.path, format: file.format),
+                 builders: builders, variableDimensions: variableDimensions)
+    }
+
+    /// Builds `graph` (already parsed from `file`) with the file's weights.
+    static func load(file: ModelFile, graph saved: SavedGraph, builders: [String: LayerBuilder] = LayerRegistry.builders,
+                     variableDimensions: [Shape]? = nil) throws -> KerasModel {
         let path = file.path
-        var graph = try SavedGraph.parse(file.config, file: path, format: file.format)
+        var graph = saved
         for (i, input) in graph.inputs.enumerated() where input.shape.contains(-1) {
             let given = variableDimensions.flatMap { i < $0.count ? $0[i] : nil }
             guard let given, given.count == input.shape.count, given.allSatisfy({ $0 > 0 }) else {
