@@ -36,25 +36,8 @@ final class ModelLoadTimeLimitTests: XCTestCase {
     func testAFileLibhdf5LoopsOnIsRefusedInsteadOfHanging() throws {
         let hang = Harness.root.appendingPathComponent("tools/fuzz_model/crashes/libhdf5-H5Aread-vlen-hang.h5")
         guard FileManager.default.fileExists(atPath: hang.path) else { throw XCTSkip("reproducer missing") }
-        let process = Process()
-        process.executableURL = try Harness.binary()
-        process.arguments = ["model", "inspect", hang.path]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TRADINGBOT_MODEL_LOAD_TIMEOUT"] = "2"
-        process.environment = environment
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = Pipe()
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            process.terminate()
-            XCTFail("trading-bot model inspect still running after 30 s on the libhdf5 hang reproducer")
-            return
-        }
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 1, message)
+        let (status, message) = try runInspect(hang.path, environment: ["TRADINGBOT_MODEL_LOAD_TIMEOUT": "2"])
+        XCTAssertEqual(status, 1, message)
         XCTAssertTrue(message.contains("libhdf5-H5Aread-vlen-hang.h5"), message)
         XCTAssertTrue(message.contains("did not finish within 2 s"), message)
         XCTAssertEqual(message.split(separator: "\n").count, 1, "one line: \(message)")
