@@ -92,8 +92,10 @@ let package = Package(
                 linkerSettings: hdf5Link),
         .target(name: "Scaling", swiftSettings: fast + sections),
         .target(name: "Exchange", swiftSettings: sections),
+        // The libcurl HTTP client shared by Binance, Notify (Telegram, webhooks) and Cloud.
+        .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: sections),
         .target(name: "Binance", dependencies: [
-            "Exchange", "CCurl", "Yams",
+            "Exchange", "HTTPClient", "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: sections),
@@ -101,6 +103,8 @@ let package = Package(
             "Exchange", "Keras", "Scaling", "CSQLite", "Yams",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: sections, linkerSettings: sqliteLink),
+        // Operate and observe (issue 11): notifications (outbox delivery as pure state machines + channels).
+        .target(name: "Notify", dependencies: ["HTTPClient"], swiftSettings: sections),
         .target(name: "Backtest", dependencies: ["Bot", "Exchange", "Scaling"], swiftSettings: sections),
         .target(name: "BinanceTestServer", dependencies: [
             "Exchange",
@@ -120,6 +124,7 @@ let package = Package(
         .testTarget(name: "BotTests", dependencies: ["Bot", "Exchange", "Keras", "Scaling", "MallocCounter"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange", "Binance", "BinanceTestServer"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot"]),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTPClient"]),
         .testTarget(name: "BinanceTestServerTests", dependencies: ["BinanceTestServer", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v5]

@@ -27,7 +27,8 @@ public struct OrderSender: Sendable {
         self.symbol = symbol
     }
 
-    public func send(_ request: OrderRequest, cycleID: Int64?, now: Int64) async throws -> PlacementOutcome {
+    /// `context` goes into the order's notifications (e.g. the position's entry price and the decision's reason).
+    public func send(_ request: OrderRequest, cycleID: Int64?, now: Int64, context: [String: String] = [:]) async throws -> PlacementOutcome {
         if let existing = try journal.order(clientOrderID: request.clientOrderID) {
             switch existing.state {
             case .sent: return .alreadySent(existing)
@@ -39,11 +40,11 @@ public struct OrderSender: Sendable {
                 case .absent: break
                 }
                 guard let next = try retry(request) else { return .rejected("no attempts left for \(request.clientOrderID)") }
-                return try await send(next, cycleID: cycleID, now: now)
+                return try await send(next, cycleID: cycleID, now: now, context: context)
             case .rejected: return .rejected(existing.error ?? "rejected earlier")
             case .notPlaced:
                 guard let next = try retry(request) else { return .rejected("no attempts left for \(request.clientOrderID)") }
-                return try await send(next, cycleID: cycleID, now: now)
+                return try await send(next, cycleID: cycleID, now: now, context: context)
             }
         }
         var row = JournalOrder(cycleID: cycleID, clientOrderID: request.clientOrderID, purpose: request.purpose, symbol: symbol,
@@ -53,10 +54,13 @@ public struct OrderSender: Sendable {
         do {
             let order = try await exchange.createOrder(symbol: symbol, type: request.type, side: request.side,
                                                        amount: request.amount, price: request.price, params: request.params)
-            try journal.recordOrderSent(clientOrderID: request.clientOrderID, update: OrderSender.update(order), at: now)
+            try journal.recordOrderSent(clientOrderID: request.clientOrderID, update: OrderSender.update(order), at: now,
+                                        notify: OrderEvents.placed(request, order: order, symbol: symbol, context: context))
             return .placed(order)
         } catch let failure as ExchangeFailure where !failure.isNetworkError {
-            try journal.recordOrderNotPlaced(clientOrderID: request.clientOrderID, rejected: true, error: failure.description, at: now)
+            try journal.recordOrderNotPlaced(clientOrderID: request.clientOrderID, rejected: true, error: failure.description, at: now,
+                                             notify: OrderEvents.rejected(request, symbol: symbol, failure: failure, message: failure.description,
+                                                                          context: context))
             return .rejected(failure.description)
         } catch {
             // Timeout, dropped connection, 5xx, 503 "unknown": the order may exist. Ask before doing anything else.
@@ -77,7 +81,8 @@ public struct OrderSender: Sendable {
             var params: Params = ["clientOrderId": .string(order.clientOrderID)]
             if order.purpose == .stopLoss { params["trigger"] = true }
             let found = try await exchange.fetchOrder(id: nil, symbol: order.symbol, params: params)
-            try journal.recordOrderSent(clientOrderID: order.clientOrderID, update: OrderSender.update(found), at: now)
+            try journal.recordOrderSent(clientOrderID: order.clientOrderID, update: OrderSender.update(found), at: now,
+                                        notify: OrderEvents.placed(OrderSender.request(of: order), order: found, symbol: order.symbol, context: [:]))
             return .sent(found)
         } catch let failure as ExchangeFailure where failure.isA(.orderNotFound) {
             try journal.recordOrderNotPlaced(clientOrderID: order.clientOrderID, rejected: false,
@@ -113,7 +118,8 @@ public struct OrderSender: Sendable {
             var params: Params = ["clientOrderId": .string(order.clientOrderID)]
             if order.purpose == .stopLoss { params["trigger"] = true }
             guard let found = try? await exchange.fetchOrder(id: nil, symbol: order.symbol, params: params) else { continue }
-            try journal.recordOrderSent(clientOrderID: order.clientOrderID, update: OrderSender.update(found), at: now)
+            try journal.recordOrderSent(clientOrderID: order.clientOrderID, update: OrderSender.update(found), at: now,
+                                        notify: OrderEvents.refreshed(order, order: found))
             refreshed += 1
         }
         return refreshed
@@ -130,6 +136,13 @@ public struct OrderSender: Sendable {
             if existing == nil || existing?.state == .pending || existing?.state == .sent { return next }
         }
         return nil
+    }
+
+    /// The request a journaled order was made from (for its notifications after a look-up).
+    static func request(of order: JournalOrder) -> OrderRequest {
+        OrderRequest(purpose: order.purpose, side: OrderSide(rawValue: order.side) ?? .buy, type: OrderType(rawValue: order.type) ?? .market,
+                     amount: order.amount, price: order.price, triggerPrice: order.stopPrice, reduceOnly: order.reduceOnly,
+                     clientOrderID: order.clientOrderID)
     }
 
     static func update(_ order: Order) -> JournalOrderUpdate {

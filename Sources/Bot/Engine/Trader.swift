@@ -154,17 +154,22 @@ public final class Trader: @unchecked Sendable {
                 try await cancelStopOrders()
                 let request = orderer.exit(position: current, price: close, market: market,
                                            clientOrderID: ClientOrderID.make(marketID: settings.marketID, candleTime: last.timestamp, purpose: .close))
-                report.orders.append(describe(request, try await sender.send(request, cycleID: row.id, now: now)))
+                let context = ["entry_price": Precision.format(current.entryPrice), "position_side": current.side.rawValue,
+                               "reason": decision.reason, "stop_loss": decision.reason.hasPrefix("stop loss") ? "true" : "false"]
+                report.orders.append(describe(request, try await sender.send(request, cycleID: row.id, now: now, context: context)))
                 position = try await retrying("fetchPositions") { try await self.fetcher.position() }
             }
-            if let side = decision.open {
+            if let side = decision.open, try journal.isPaused() {
+                report.orders.append("no \(side.rawValue) entry: entries are paused (/resume to trade again)")
+            } else if let side = decision.open {
                 if position == nil {
                     try await prepare()
                     let balance = try await retrying("fetchBalance") { try await self.fetcher.balance(currency: market.settle ?? market.quote) }
                     let id = ClientOrderID.make(marketID: settings.marketID, candleTime: last.timestamp, purpose: .open)
                     do {
                         let request = try orderer.entry(side: side, freeBalance: balance.free, price: close, market: market, clientOrderID: id)
-                        report.orders.append(describe(request, try await sender.send(request, cycleID: row.id, now: now)))
+                        let context = ["position_side": side.rawValue, "reason": decision.reason]
+                        report.orders.append(describe(request, try await sender.send(request, cycleID: row.id, now: now, context: context)))
                     } catch let skip as OrderSkip {
                         report.orders.append("no \(side.rawValue) entry: \(skip.reason)")
                     }
@@ -191,11 +196,15 @@ public final class Trader: @unchecked Sendable {
         } catch {
             report.status = .failed
             report.error = String(describing: error)
+            let event = OutboxEvent(kind: "error", fields: ["symbol": settings.symbol, "message": report.error ?? "",
+                                                            "candle": report.candleTime.map(UTCTime.iso) ?? ""])
             if var row = cycle {
                 row.status = .failed
                 row.error = report.error
                 row.finishedAt = now
-                try? journal.updateCycle(row)
+                try? journal.updateCycle(row, notify: [event])
+            } else {
+                try? journal.appendOutbox([event], at: now)
             }
         }
         return report
@@ -215,8 +224,12 @@ public final class Trader: @unchecked Sendable {
         let open = try await retrying("fetchOpenOrders") { try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: [:]) }
         for order in open where order.type == .limit {
             _ = try await retrying("cancelOrder") { try await self.exchange.cancelOrder(id: order.id, symbol: self.settings.symbol, params: [:]) }
+            let fields = ["symbol": settings.symbol, "side": order.side.rawValue, "type": order.type.rawValue,
+                          "amount": Precision.format(order.amount), "client_order_id": order.clientOrderId ?? order.id,
+                          "reason": "unfilled when its candle ended"]
             try journal.recordEvent(kind: "cancel", message: "cancelled unfilled \(order.side.rawValue) limit \(order.clientOrderId ?? order.id)",
-                                    cycleID: cycleID, at: now)
+                                    cycleID: cycleID, at: now,
+                                    notify: [OutboxEvent(kind: order.reduceOnly ? "exit_cancel" : "entry_cancel", fields: fields)])
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 /// exchange's answer, balance and position. It never stores API keys or secrets: nothing here accepts them.
 public final class Journal: @unchecked Sendable {
     public let path: String
-    private let db: SQLiteDatabase
+    let db: SQLiteDatabase
     private let lock = NSLock()
 
     public init(path: String) throws {
@@ -16,7 +16,43 @@ public final class Journal: @unchecked Sendable {
         db = try SQLiteDatabase(path: path)
         try db.transaction {
             try db.execute(JournalSchema.statements)
-            try db.run("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", [.text(String(JournalSchema.version))])
+            try db.run("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
+        }
+        try migrate()
+    }
+
+    /// Applies the migration steps the file has not seen yet, one transaction each.
+    private func migrate() throws {
+        let current = Int(try db.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.string ?? "1") ?? 1
+        guard current < JournalSchema.version else { return }
+        for step in current..<JournalSchema.version {
+            try db.transaction {
+                try db.execute(JournalSchema.migrations[step - 1])
+                try db.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", [.text(String(step + 1))])
+            }
+        }
+    }
+
+    /// The schema version recorded in the file.
+    public func schemaVersion() throws -> Int {
+        try locked { Int(try db.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.string ?? "0") ?? 0 }
+    }
+
+    /// Runs a read under the journal's lock.
+    func read<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
+        try locked { try body(db) }
+    }
+
+    /// Runs `body` inside one transaction under the journal's lock (a fact and its outbox rows commit together).
+    func atomically<T>(_ body: () throws -> T) throws -> T {
+        try locked { try db.transaction { try body() } }
+    }
+
+    /// Inserts outbox rows; callers hold the lock and a transaction.
+    func insertOutbox(_ events: [OutboxEvent], at time: Int64) throws {
+        for event in events {
+            try db.run("INSERT INTO outbox(at, kind, fields) VALUES (?, ?, ?)",
+                       [.integer(event.at ?? time), .text(event.kind), .text(OutboxEvent.encode(event.fields))])
         }
     }
 
@@ -39,8 +75,9 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Stores the whole cycle row (candles, prediction, decision, account state, status).
-    public func updateCycle(_ cycle: JournalCycle) throws {
-        try locked {
+    public func updateCycle(_ cycle: JournalCycle, notify: [OutboxEvent] = []) throws {
+        try atomically {
+            try insertOutbox(notify, at: cycle.finishedAt ?? cycle.startedAt)
             try db.run("""
                 UPDATE cycles SET finished_at = ?, candles = ?, close = ?, predicted = ?, change = ?, decision = ?, reason = ?,
                     balance = ?, position_side = ?, position_amount = ?, entry_price = ?, status = ?, error = ? WHERE id = ?
@@ -54,12 +91,12 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    private static let cycleColumns = """
+    static let cycleColumns = """
         id, candle_time, started_at, finished_at, mode, symbol, interval, candles, close, predicted, change, decision, reason,
         balance, position_side, position_amount, entry_price, status, error
         """
 
-    private static func cycle(from row: [SQLValue]) -> JournalCycle {
+    static func cycle(from row: [SQLValue]) -> JournalCycle {
         var cycle = JournalCycle(candleTime: row[1].int ?? 0, startedAt: row[2].int ?? 0, mode: row[4].string ?? "",
                                  symbol: row[5].string ?? "", interval: row[6].string ?? "")
         cycle.id = row[0].int ?? 0
@@ -125,8 +162,9 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Records the exchange's acknowledgement (or a later look-up) of an order.
-    public func recordOrderSent(clientOrderID: String, update: JournalOrderUpdate, at time: Int64) throws {
-        try locked {
+    public func recordOrderSent(clientOrderID: String, update: JournalOrderUpdate, at time: Int64, notify: [OutboxEvent] = []) throws {
+        try atomically {
+            try insertOutbox(notify, at: time)
             try db.run("""
                 UPDATE orders SET state = 'sent', exchange_order_id = ?, status = ?, filled = ?, average = ?, fee = COALESCE(?, fee),
                     error = NULL, updated_at = ? WHERE client_order_id = ?
@@ -138,8 +176,10 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Records that the order certainly does not exist on the exchange (rejected, or looked up and not found).
-    public func recordOrderNotPlaced(clientOrderID: String, rejected: Bool, error: String, at time: Int64) throws {
-        try locked {
+    public func recordOrderNotPlaced(clientOrderID: String, rejected: Bool, error: String, at time: Int64,
+                                     notify: [OutboxEvent] = []) throws {
+        try atomically {
+            try insertOutbox(notify, at: time)
             try db.run("UPDATE orders SET state = ?, error = ?, updated_at = ? WHERE client_order_id = ?",
                        [.text(rejected ? "rejected" : "not_placed"), .text(error), .integer(time), .text(clientOrderID)])
         }
@@ -217,8 +257,9 @@ public final class Journal: @unchecked Sendable {
 
     // MARK: events and the paper account
 
-    public func recordEvent(kind: String, message: String, cycleID: Int64? = nil, at time: Int64) throws {
-        try locked {
+    public func recordEvent(kind: String, message: String, cycleID: Int64? = nil, at time: Int64, notify: [OutboxEvent] = []) throws {
+        try atomically {
+            try insertOutbox(notify, at: time)
             try db.run("INSERT INTO events(at, cycle_id, kind, message) VALUES (?, ?, ?, ?)",
                        [.integer(time), cycleID.map { .integer($0) } ?? .null, .text(kind), .text(message)])
         }

@@ -2,7 +2,40 @@
 /// `orders.client_order_id` is UNIQUE: the id is written before the order is sent, so a crash between sending and
 /// recording leaves a `pending` row that the next start looks up on the exchange.
 enum JournalSchema {
-    static let version = 1
+    /// 1 for the base statements, plus one per migration step applied.
+    static var version: Int { 1 + migrations.count }
+
+    /// Ordered schema changes after version 1; step i takes the journal from version i+1 to i+2, each in its own
+    /// transaction, recorded in `meta.schema_version`. Append new steps at the end; never edit one that shipped.
+    static let migrations: [String] = [
+        // 2 — operate and observe (issue 11): the notification outbox (written in the same transaction as the fact
+        // it reports), each channel's delivery cursor and health, small durable bot state (pause, Telegram update
+        // offset, one-time confirmation tokens), and every command a person gave with its result.
+        """
+        CREATE TABLE IF NOT EXISTS outbox (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            fields TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS outbox_cursors (
+            channel TEXT PRIMARY KEY,
+            delivered_id INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS bot_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS commands (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            user TEXT,
+            command TEXT NOT NULL,
+            authorised INTEGER NOT NULL,
+            result TEXT NOT NULL
+        );
+        """,
+    ]
 
     static let statements = """
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
