@@ -99,6 +99,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: sections),
+        // AWS on the same HTTP client: SigV4, S3, SNS, the Lambda Runtime API. No trading knowledge.
+        .target(name: "Cloud", dependencies: ["HTTPClient", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: sections),
         .target(name: "Bot", dependencies: [
             "Exchange", "Keras", "Scaling", "CSQLite", "Yams",
             .product(name: "Logging", package: "swift-log"),
@@ -125,6 +127,8 @@ let package = Package(
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange", "Binance", "BinanceTestServer"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTPClient"]),
+        .target(name: "AWSTestSupport", dependencies: ["HTTPClient"], path: "Tests/AWSTestSupport"),
+        .testTarget(name: "CloudTests", dependencies: ["Cloud", "HTTPClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BinanceTestServerTests", dependencies: ["BinanceTestServer", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v5]
