@@ -48,8 +48,8 @@ final class BacktestMetricsTests: XCTestCase {
                 } else if now == candles[4].timestamp {
                     _ = try await ex.createOrder(symbol: "BTC/USDT:USDT", type: .market, side: .sell, amount: 10, price: nil, params: ["reduceOnly": true])
                 }
-                return nil
-            } catch { return "\(error)" }
+                return CycleOutcome()
+            } catch { return CycleOutcome(error: "\(error)") }
         }
         XCTAssertTrue(result.failedCycles.isEmpty)
         // fee in 0.5, out 10 × 110 × 0.0005 = 0.55; gain 100

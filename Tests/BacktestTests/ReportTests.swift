@@ -44,7 +44,7 @@ final class ReportTests: XCTestCase {
         try await ex.setLeverage(1, symbol: "BTC/USDT:USDT")
         let result = await Backtester(exchange: ex, start: 5, end: 60).run { now in
             if now == candles[10].timestamp { _ = try? await ex.createOrder(symbol: "BTC/USDT:USDT", type: .market, side: .buy, amount: 10, price: nil, params: [:]) }
-            return nil
+            return CycleOutcome()
         }
         let settings = BacktestReport.Settings(symbol: "BTC/USDT:USDT", interval: "1d", leverage: 1, marginMode: "isolated",
                                                orderType: "market", threshold: 0.01, stopLoss: 0.05, stopLossOnExchange: false,

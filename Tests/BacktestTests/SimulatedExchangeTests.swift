@@ -89,7 +89,7 @@ final class SimulatedExchangeTests: XCTestCase {
         XCTAssertTrue(ex.hasPosition)
         ex.advance()
         let trip = try XCTUnwrap(ex.roundTrips.first)
-        XCTAssertEqual(trip.exitPrice, 95); XCTAssertEqual(trip.exit, .stop)
+        XCTAssertEqual(trip.exitPrice, 95); XCTAssertEqual(trip.exit, .exchangeStop)
         let open = try await ex.fetchOpenOrders(symbol: Self.symbol, params: [:])
         XCTAssertTrue(open.isEmpty)
 

@@ -75,7 +75,7 @@ final class TraderBacktestTests: XCTestCase {
                             orderer: Orderer(config: cfg), pause: { _ in })
         let result = await Backtester(exchange: ex, start: range.lowerBound, end: range.upperBound).run { now in
             let r = await trader.runCycle(now: now)
-            return r.status == .failed ? r.error : nil
+            return CycleOutcome(error: r.status == .failed ? r.error : nil)
         }
         XCTAssertTrue(result.failedCycles.isEmpty, "\(result.failedCycles)")
         XCTAssertEqual(rec.calls.count, 55)
@@ -134,7 +134,7 @@ final class StrategyReplayTests: XCTestCase {
             XCTAssertEqual(trader.equity, replay.equity, "\(overrides)")
             XCTAssertEqual(trader.metrics, replay.metrics, "\(overrides)")
             if overrides["STOP_LOSS_ON_EXCHANGE"] != nil {
-                XCTAssertTrue(trader.trades.contains { $0.exit == .stop }, "exchange-side stops fired: \(trader.trades.map(\.exit))")
+                XCTAssertTrue(trader.trades.contains { $0.exit == .exchangeStop }, "exchange-side stops fired: \(trader.trades.map(\.exit))")
             }
         }
     }

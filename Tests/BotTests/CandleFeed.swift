@@ -48,7 +48,14 @@ final class CandleFeed: Exchange, @unchecked Sendable {
         if let limit, visible.count > limit { visible = Array(visible.prefix(limit)) }
         return visible
     }
-    func fetchTicker(symbol: String) async throws -> Ticker { throw ExchangeFailure(.notSupported, message: "no ticker") }
+    /// Like Binance's last price: the open of the candle in progress (what a market order placed now meets).
+    func fetchTicker(symbol: String) async throws -> Ticker {
+        try maybeFail("fetchTicker")
+        let t = now
+        guard let forming = candles.last(where: { $0.timestamp <= t }) else { throw ExchangeFailure(.badRequest, message: "no price yet") }
+        let price = Decimal(string: "\(forming.open)") ?? 0
+        return Ticker(symbol: symbol, timestamp: t, close: price, last: price)
+    }
     func fetchBalance() async throws -> Balance { throw ExchangeFailure(.notSupported, message: "no account") }
     func fetchPositions(symbols: [String]?) async throws -> [Position] { throw ExchangeFailure(.notSupported, message: "no account") }
     func createOrder(symbol: String, type: OrderType, side: OrderSide, amount: Decimal, price: Decimal?, params: Params) async throws -> Order {

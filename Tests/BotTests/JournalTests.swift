@@ -58,3 +58,45 @@ final class JournalTests: XCTestCase {
         }
     }
 }
+
+/// Schema migrations: a version-1 journal (as the first release wrote it) is brought to the current version once.
+final class JournalMigrationTests: XCTestCase {
+    func testAVersionOneJournalIsMigratedOnceAndKeepsItsRows() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("v1.sqlite").path
+        do {
+            // Exactly what version 1 wrote: its CREATE statements and schema_version 1.
+            let db = try SQLiteDatabase(path: path)
+            try db.execute(JournalSchema.statements)
+            try db.run("INSERT INTO meta(key, value) VALUES ('schema_version', '1')")
+            try db.run("INSERT INTO cycles(candle_time, started_at, mode, symbol, interval, decision, status) VALUES (1, 1, 'dry-run', 'BTC/USDT:USDT', '1d', 'open long', 'done')")
+        }
+        let journal = try Journal(path: path)
+        XCTAssertEqual(try journal.schemaVersion(), JournalSchema.version)
+        XCTAssertEqual(JournalSchema.version, 1 + JournalSchema.migrations.count)
+        var cycle = try XCTUnwrap(try journal.recentCycles(limit: 1).first)
+        XCTAssertEqual(cycle.decision, "open long")
+        XCTAssertNil(cycle.note)
+        cycle.note = "not placed: notional 74 below minimum notional 100"
+        cycle.exitReason = "stop_loss"
+        try journal.updateCycle(cycle)
+        // Opening it again applies nothing twice.
+        let again = try Journal(path: path)
+        XCTAssertEqual(try again.schemaVersion(), JournalSchema.version)
+        XCTAssertEqual(try again.recentCycles(limit: 1).first?.note, "not placed: notional 74 below minimum notional 100")
+        XCTAssertEqual(try again.recentCycles(limit: 1).first?.exitReason, "stop_loss")
+    }
+
+    func testAJournalFromANewerBotIsRefusedWithWhatToDo() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("new.sqlite").path
+        _ = try Journal(path: path)
+        do {
+            let db = try SQLiteDatabase(path: path)
+            try db.run("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        }
+        XCTAssertThrowsError(try Journal(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("schema version 99 was written by a newer trading-bot"), "\(error)")
+        }
+    }
+}

@@ -8,16 +8,16 @@ final class OrdererTests: XCTestCase {
     func testEntrySizeIsBalanceTimesLeverageOverPriceTruncatedToStep() throws {
         let orderer = Orderer(leverage: 3, orderType: .market, minOrderAmount: Decimal(string: "0.001")!, stopLoss: Decimal(string: "0.05")!)
         let request = try orderer.entry(side: .long, freeBalance: 10_000, price: Decimal(string: "37000.1")!, market: market, clientOrderID: "id")
-        // 10000 / (1 + 3 × 0.0005) × 3 / 37000.1 = 0.80959… → 0.809 on the 0.001 step
-        XCTAssertEqual(request.amount, Decimal(string: "0.809"))
-        XCTAssertEqual("\(request.amount)", "0.809")
+        // 10000 × 0.99 (TRADABLE_BALANCE_RATIO) × 3 / (1 + 2 × 3 × 0.0005) / 37000.1 = 0.80030… → 0.8 on the 0.001 step
+        XCTAssertEqual(request.amount, Decimal(string: "0.8"))
+        XCTAssertEqual("\(request.amount)", "0.8")
         XCTAssertEqual(request.side, .buy)
         XCTAssertFalse(request.reduceOnly)
         XCTAssertNil(request.price)
         XCTAssertEqual(request.params["clientOrderId"], .string("id"))
         let short = try orderer.entry(side: .short, freeBalance: 10_000, price: 100, market: market, clientOrderID: "s")
         XCTAssertEqual(short.side, .sell)
-        XCTAssertEqual(short.amount, Decimal(string: "299.55"), "10000/(1.0015)*3/100 = 299.5506… truncated")
+        XCTAssertEqual(short.amount, Decimal(string: "296.111"), "9900 × 3 / 1.003 / 100 = 296.1116… truncated")
     }
 
     func testMinimumsAreRespected() {

@@ -61,7 +61,7 @@ final class OutboxTests: XCTestCase {
         feed.now = after(4)
         let report = await trader.runCycle(now: feed.now)
         XCTAssertEqual(report.decision?.label, "open long")
-        XCTAssertTrue(report.orders.contains { $0.contains("entries are paused") }, report.line)
+        XCTAssertTrue(report.notes.contains { $0.contains("entries are paused") }, report.line)
         XCTAssertEqual(try journal.recentOrders(limit: 10).count, 0)
         try journal.setStateValue(Journal.pausedKey, nil, at: 2)
         feed.now = after(6)

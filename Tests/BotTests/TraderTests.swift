@@ -50,10 +50,12 @@ final class TraderTests: XCTestCase {
         XCTAssertEqual(labels, ["open long", "hold", "close + open short", "hold", "close + open long", "hold"])
         XCTAssertEqual(sides, ["long", "long", "short", "short", "long", "long"])
 
-        // Sizes: 10000 / (1 + 2 × 0.0005) × 2 / 100 = 199.800… → 199.8 at the first entry.
+        // Sizes: at the price the order meets (the open of the next candle, 103, not the close of 100):
+        // 10000 × 0.99 × 2 / (1 + 2 × 2 × 0.0005) / 103 = 191.849… → 191.849 at the first entry, filled at 103.
         let orders = try trader.journal.recentOrders(limit: 50).reversed().map { $0 }
         XCTAssertEqual(orders.map(\.purpose), [.open, .close, .open, .close, .open])
-        XCTAssertEqual(orders.first?.amount, Decimal(string: "199.8"))
+        XCTAssertEqual(orders.first?.amount, Decimal(string: "191.849"))
+        XCTAssertEqual(orders.first?.average, 103)
         XCTAssertTrue(orders.allSatisfy { $0.state == .sent })
         XCTAssertEqual(orders.filter(\.reduceOnly).map(\.purpose), [.close, .close])
         // Journal and paper account agree.
@@ -77,16 +79,20 @@ final class TraderTests: XCTestCase {
 
     func testStopLossClosesAtCandleCloseEvenWhenThePredictionAgrees() async throws {
         let dir = try makeTemporaryDirectory(self)
-        let (trader, feed, _) = try makeTrader(closes: [100, 100, 100, 100, 100, 94, 95, 96], journalPath: dir.appendingPathComponent("j.sqlite").path,
+        // The entry decided at candle 4's close fills at candle 5's open (100); candle 6 closes 6 % below it.
+        let (trader, feed, _) = try makeTrader(closes: [100, 100, 100, 100, 100, 100, 94, 95, 96], journalPath: dir.appendingPathComponent("j.sqlite").path,
                                                predictor: { _ in 110 })
         var reports: [CycleReport] = []
-        for index in 4...6 {
+        for index in 4...7 {
             feed.now = after(index)
             reports.append(await trader.runCycle(now: feed.now))
         }
-        XCTAssertEqual(reports.map { $0.decision?.label ?? "-" }, ["open long", "close", "open long"])
-        XCTAssertTrue(reports[1].decision?.reason.hasPrefix("stop loss") == true, reports[1].line)
-        XCTAssertNil(reports[1].position)
+        XCTAssertEqual(reports.map { $0.decision?.label ?? "-" }, ["open long", "hold", "close", "open long"])
+        XCTAssertTrue(reports[2].decision?.reason.hasPrefix("stop loss") == true, reports[2].line)
+        XCTAssertNil(reports[2].position)
+        XCTAssertEqual(reports[2].exitReason, .stopLoss)
+        XCTAssertTrue(reports[2].line.contains("exit: stop_loss"), reports[2].line)
+        XCTAssertEqual(try trader.journal.recentCycles(limit: 10).map(\.exitReason), [nil, "stop_loss", nil, nil])
     }
 
     func testNetworkErrorsAreRetriedWithinTheCycleAndFailuresDoNotThrow() async throws {

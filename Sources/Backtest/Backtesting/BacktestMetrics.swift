@@ -1,3 +1,4 @@
+import Bot
 import Exchange
 import Foundation
 
@@ -28,6 +29,12 @@ public struct BacktestMetrics: Sendable, Equatable, Codable {
     /// Holding the asset unleveraged from the first decision's price to the last close.
     public var buyAndHoldReturn: Double
     public var candles: Int
+    /// Decided entries that ended with nothing placed (Freqtrade's "Rejected Entry signals"): refused, too small, …
+    public var rejectedEntrySignals = 0
+    /// Entry limit orders cancelled unfilled at the next candle (Freqtrade's "Canceled Trade Entries").
+    public var canceledTradeEntries = 0
+    /// Trades per exit reason (stop_loss, exit_signal, reversal, exchange_stop, liquidation, end_of_data).
+    public var exitReasons: [String: Int] = [:]
 
     /// - Parameters:
     ///   - equity: equity after each candle (wallet + unrealized P&L at the close), in order.
@@ -62,6 +69,7 @@ public struct BacktestMetrics: Sendable, Equatable, Codable {
         self.feesPaid = feesPaid
         self.fundingPaid = fundingPaid
         liquidations = roundTrips.filter { $0.exit == .liquidation }.count
+        for trip in roundTrips { exitReasons[trip.exit.rawValue, default: 0] += 1 }
         buyAndHoldReturn = firstPrice == 0 ? 0 : lastPrice / firstPrice - 1
     }
 

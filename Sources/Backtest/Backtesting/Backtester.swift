@@ -1,3 +1,4 @@
+import Bot
 import Exchange
 import Foundation
 
@@ -9,6 +10,29 @@ public struct EquityPoint: Sendable, Equatable, Codable {
     public var inPosition: Bool
 }
 
+/// What one decision cycle tells the backtest driver.
+public struct CycleOutcome: Sendable {
+    /// Set when the cycle failed.
+    public var error: String?
+    /// Why the cycle sent a closing order (names the simulated exchange's `.order` exit when it fills, now or later).
+    public var exitReason: ExitReason?
+    /// A decided entry that ended with nothing placed (Freqtrade's "Rejected Entry signals").
+    public var entryNotPlaced = false
+    /// Unfilled entry limit orders cancelled at this cycle (Freqtrade's "Canceled Trade Entries").
+    public var entriesCancelled = 0
+    /// Why decided orders were not placed or placed smaller ("not placed: …", "refused: …", "capped by …").
+    public var notes: [String] = []
+
+    public init(error: String? = nil, exitReason: ExitReason? = nil, entryNotPlaced: Bool = false, entriesCancelled: Int = 0,
+                notes: [String] = []) {
+        self.error = error
+        self.exitReason = exitReason
+        self.entryNotPlaced = entryNotPlaced
+        self.entriesCancelled = entriesCancelled
+        self.notes = notes
+    }
+}
+
 /// Everything a backtest produces.
 public struct BacktestResult: Sendable {
     public var metrics: BacktestMetrics
@@ -16,6 +40,8 @@ public struct BacktestResult: Sendable {
     public var equity: [EquityPoint]
     /// Cycles that ended in an error (reported by the driver), with the candle time.
     public var failedCycles: [(time: Int64, message: String)]
+    /// Every cycle's notes on decided orders not placed as decided, with the candle time.
+    public var notPlaced: [(time: Int64, message: String)] = []
 }
 
 /// Drives a decision cycle candle by candle against a `SimulatedExchange`.
@@ -31,19 +57,32 @@ public struct Backtester {
         self.exchange = exchange; self.start = start; self.end = end
     }
 
-    /// - Parameter cycle: one decision at exchange time `now`; returns an error message when the cycle failed.
-    public func run(cycle: (Int64) async -> String?) async -> BacktestResult {
+    /// - Parameter cycle: one decision at exchange time `now`, telling what happened to its orders.
+    public func run(cycle: (Int64) async -> CycleOutcome) async -> BacktestResult {
         var equity: [EquityPoint] = []
         equity.reserveCapacity(max(0, end - start))
         var failed: [(Int64, String)] = []
+        var notPlaced: [(Int64, String)] = []
+        var rejected = 0, cancelled = 0
+        var decidedExit = ExitReason.order
         var exposed = 0
         let candles = exchange.candles
         let interval = exchange.timeframe.milliseconds
         while exchange.index < end {
             let i = exchange.index
-            if let message = await cycle(exchange.now) { failed.append((exchange.now, message)) }
+            let now = exchange.now
+            let tripsBefore = exchange.roundTripCount
+            let outcome = await cycle(now)
+            if let message = outcome.error { failed.append((now, message)) }
+            if let reason = outcome.exitReason { decidedExit = reason }
+            exchange.nameOrderExits(from: tripsBefore, as: decidedExit)
+            if outcome.entryNotPlaced { rejected += 1 }
+            cancelled += outcome.entriesCancelled
+            for note in outcome.notes { notPlaced.append((now, note)) }
             let holding = exchange.hasPosition
+            let tripsBeforeCandle = exchange.roundTripCount
             exchange.advance()
+            exchange.nameOrderExits(from: tripsBeforeCandle, as: decidedExit)  // a resting limit close filling later
             if holding || exchange.hasPosition { exposed += 1 }
             let c = candles[i]
             equity.append(EquityPoint(time: c.timestamp + interval, equity: exchange.equity(at: c.close), price: c.close,
@@ -57,10 +96,13 @@ public struct Backtester {
             lastPoint.inPosition = false
             equity[equity.count - 1] = lastPoint
         }
-        let metrics = BacktestMetrics(roundTrips: exchange.roundTrips, equity: equity.map(\.equity),
+        var metrics = BacktestMetrics(roundTrips: exchange.roundTrips, equity: equity.map(\.equity),
                                       initialBalance: exchange.settings.initialBalance, finalBalance: exchange.walletBalance,
                                       exposed: exposed, feesPaid: exchange.feesPaid, fundingPaid: exchange.fundingPaid,
                                       firstPrice: first, lastPrice: last, intervalMs: interval)
-        return BacktestResult(metrics: metrics, trades: exchange.roundTrips, equity: equity, failedCycles: failed)
+        metrics.rejectedEntrySignals = rejected
+        metrics.canceledTradeEntries = cancelled
+        return BacktestResult(metrics: metrics, trades: exchange.roundTrips, equity: equity, failedCycles: failed,
+                              notPlaced: notPlaced)
     }
 }

@@ -25,17 +25,26 @@ public struct StrategyReplay {
             try await exchange.setLeverage(config.leverage, symbol: symbol)
             prepared = true
         }
-        func send(_ r: OrderRequest) async {
-            _ = try? await exchange.createOrder(symbol: symbol, type: r.type, side: r.side, amount: r.amount, price: r.price, params: r.params)
+        func send(_ r: OrderRequest) async -> ExchangeFailure? {
+            do {
+                _ = try await exchange.createOrder(symbol: symbol, type: r.type, side: r.side, amount: r.amount, price: r.price, params: r.params)
+                return nil
+            } catch let failure as ExchangeFailure {
+                return failure
+            } catch {
+                return ExchangeFailure(.exchangeError, message: "\(error)")
+            }
         }
         let backtester = Backtester(exchange: exchange, start: range.lowerBound, end: range.upperBound)
         return await backtester.run { now in
             let i = exchange.index
             let last = candles[i - 1]
+            var outcome = CycleOutcome()
             do {
                 if config.orderType == "limit" {
                     for o in try await exchange.fetchOpenOrders(symbol: symbol, params: [:]) where o.type == .limit {
                         _ = try await exchange.cancelOrder(id: o.id, symbol: symbol, params: [:])
+                        if !o.reduceOnly { outcome.entriesCancelled += 1 }
                     }
                 }
                 // Same number as the window lookup (tested), without building the window.
@@ -55,28 +64,59 @@ public struct StrategyReplay {
                             _ = try await exchange.cancelOrder(id: o.id, symbol: symbol, params: [:])
                         }
                     }
-                    await send(orderer.exit(position: current, price: close, market: market,
-                                            clientOrderID: ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .close)))
-                    position = exchange.positionSnapshot
-                }
-                if let side = decision.open, position == nil {
-                    try await prepare()
-                    let free = exchange.freeBalance
-                    if let request = try? orderer.entry(side: side, freeBalance: free, price: close, market: market,
-                                                        clientOrderID: ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .open)) {
-                        await send(request)
+                    outcome.exitReason = decision.exitReason
+                    if let refused = await send(orderer.exit(position: current, price: close, market: market,
+                                                             clientOrderID: ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .close))) {
+                        outcome.notes.append("exit refused: \(refused)")
                     }
                     position = exchange.positionSnapshot
                 }
+                if let side = decision.open {
+                    if position == nil {
+                        try await prepare()
+                        // The Trader's entry: sized at the price the order meets (the limit: the close), one smaller
+                        // order after a margin refusal, every entry not placed counted with why.
+                        let price = orderer.orderType == .market ? exchange.marketPrice : close
+                        let id = ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .open)
+                        do {
+                            let entry = try orderer.entryOrder(side: side, freeBalance: exchange.freeBalance, price: price,
+                                                               market: market, clientOrderID: id)
+                            if let capped = entry.capped { outcome.notes.append(capped) }
+                            if let refused = await send(entry.request) {
+                                if refused.isA(.insufficientFunds) {
+                                    let retry = try orderer.resizedEntry(entry.request, freeBalance: exchange.freeBalance,
+                                                                         price: orderer.orderType == .market ? exchange.marketPrice : close,
+                                                                         market: market)
+                                    if let again = await send(retry) {
+                                        outcome.notes.append("refused: \(again) (after one smaller order; given up for this candle)")
+                                        outcome.entryNotPlaced = true
+                                    } else {
+                                        outcome.notes.append("resized after a margin refusal: \(Precision.format(entry.request.amount)) → \(Precision.format(retry.amount))")
+                                    }
+                                } else {
+                                    outcome.notes.append("refused: \(refused)")
+                                    outcome.entryNotPlaced = true
+                                }
+                            }
+                        } catch let skip as OrderSkip {
+                            outcome.notes.append(skip.reason)
+                            outcome.entryNotPlaced = true
+                        }
+                        position = exchange.positionSnapshot
+                    } else {
+                        outcome.notes.append("not placed: \(side.rawValue) entry, the position is still open")
+                        outcome.entryNotPlaced = true
+                    }
+                }
                 if config.stopLossOnExchange, let current = position,
                    try await exchange.fetchOpenOrders(symbol: symbol, params: ["trigger": true]).isEmpty {
-                    await send(orderer.stopLossOrder(position: current, market: market,
-                                                     clientOrderID: ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .stopLoss)))
+                    _ = await send(orderer.stopLossOrder(position: current, market: market,
+                                                         clientOrderID: ClientOrderID.make(marketID: marketID, candleTime: last.timestamp, purpose: .stopLoss)))
                 }
-                return nil
             } catch {
-                return String(describing: error)
+                outcome.error = String(describing: error)
             }
+            return outcome
         }
     }
 }
@@ -87,4 +127,6 @@ extension SimulatedExchange {
         lock.withLock { account.position.map { PositionSnapshot(side: $0.side, amount: $0.amount, entryPrice: $0.entryPrice) } }
     }
     public var freeBalance: Decimal { lock.withLock { account.free } }
+    /// The price a market order fills at now (what `fetchTicker` says), without building a Ticker.
+    public var marketPrice: Decimal { lock.withLock { currentPrice } }
 }

@@ -92,7 +92,9 @@ public struct TraderBacktest {
         let backtester = Backtester(exchange: exchange, start: range.lowerBound, end: range.upperBound)
         return await backtester.run { now in
             let report = await trader.runCycle(now: now)
-            return report.status == .failed ? (report.error ?? "failed") : nil
+            return CycleOutcome(error: report.status == .failed ? (report.error ?? "failed") : nil,
+                                exitReason: report.decision?.exitReason, entryNotPlaced: report.entryNotPlaced,
+                                entriesCancelled: report.entriesCancelled, notes: report.notes)
         }
     }
 

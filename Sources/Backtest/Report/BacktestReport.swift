@@ -16,10 +16,12 @@ public struct BacktestReport: Encodable {
         public var takerFee: Decimal
         public var makerFee: Decimal
         public var fundingRatePer8h: Decimal?
+        /// The simulated market's filters, as the report header prints them (tick, step, quantity caps, min notional).
+        public var marketFilters: String = ""
         enum CodingKeys: String, CodingKey {
             case symbol, interval, leverage, marginMode = "margin_mode", orderType = "order_type", threshold
             case stopLoss = "stop_loss", stopLossOnExchange = "stop_loss_on_exchange", takerFee = "taker_fee"
-            case makerFee = "maker_fee", fundingRatePer8h = "funding_rate_per_8h"
+            case makerFee = "maker_fee", fundingRatePer8h = "funding_rate_per_8h", marketFilters = "market_filters"
         }
     }
 
@@ -33,10 +35,17 @@ public struct BacktestReport: Encodable {
     public var firstFailure: String?
     public var warnings: [String]
     public var seconds: Double?
+    /// Decided orders not placed as decided (refused, too small, capped), with the candle time.
+    public var notPlaced: [NotPlaced]
+
+    public struct NotPlaced: Encodable {
+        public var time: String
+        public var message: String
+    }
 
     enum CodingKeys: String, CodingKey {
         case candlesFile = "candles_file", model, from, to, settings, metrics, failedCycles = "failed_cycles"
-        case firstFailure = "first_failure", warnings, seconds
+        case firstFailure = "first_failure", warnings, seconds, notPlaced = "not_placed"
     }
 
     public init(candlesFile: String, model: String, settings: Settings, result: BacktestResult, intervalMs: Int64,
@@ -48,6 +57,7 @@ public struct BacktestReport: Encodable {
         self.failedCycles = result.failedCycles.count
         self.firstFailure = result.failedCycles.first.map { "\(UTCTime.iso($0.time)): \($0.message)" }
         self.warnings = warnings; self.seconds = seconds
+        self.notPlaced = result.notPlaced.map { NotPlaced(time: UTCTime.iso($0.time), message: $0.message) }
     }
 
     public func json() throws -> String {
@@ -76,21 +86,30 @@ public struct BacktestReport: Encodable {
             ("funding paid", Fmt.money(m.fundingPaid) + " USDT"),
             ("liquidations", "\(m.liquidations)"),
             ("buy-and-hold return", Fmt.pct(m.buyAndHoldReturn)),
+            ("rejected entry signals", "\(m.rejectedEntrySignals)"),
+            ("canceled trade entries", "\(m.canceledTradeEntries)"),
+            ("exit reasons", m.exitReasons.isEmpty ? "-" : m.exitReasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+                .map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
         ]
     }
 
     public func text() -> String {
         var o = "Backtest of \(model) on \(candlesFile): \(settings.symbol) \(settings.interval), decisions from \(from) to \(to)\n"
         o += "leverage \(settings.leverage)× \(settings.marginMode), \(settings.orderType) orders, threshold \(Fmt.pct(settings.threshold)), stop loss \(Fmt.pct(settings.stopLoss))"
-        o += settings.stopLossOnExchange ? " (on the exchange)\n\n" : " (at candle close)\n\n"
+        o += settings.stopLossOnExchange ? " (on the exchange)\n" : " (at candle close)\n"
+        o += "simulated market: \(settings.marketFilters)\n\n"
         o += Fmt.table(rows) + "\n"
         if failedCycles > 0 { o += "\n\(failedCycles) cycles failed; first: \(firstFailure ?? "")\n" }
+        if !notPlaced.isEmpty {
+            o += "\n\(notPlaced.count) notes on decided orders not placed as decided (all in report.json), first:\n"
+            for n in notPlaced.prefix(5) { o += "  \(n.time): \(n.message)\n" }
+        }
         for w in warnings { o += "warning: " + w + "\n" }
         return o
     }
 
     public static func tradesCSV(_ trades: [RoundTrip]) -> String {
-        var o = "entry_time,exit_time,side,amount,entry_price,exit_price,gross_pnl,fees,funding,net_pnl,margin,return_on_margin,exit\n"
+        var o = "entry_time,exit_time,side,amount,entry_price,exit_price,gross_pnl,fees,funding,net_pnl,margin,return_on_margin,exit_reason\n"
         for t in trades {
             o += "\(UTCTime.iso(t.entryTime)),\(UTCTime.iso(t.exitTime)),\(t.side.rawValue),\(Precision.format(t.amount)),"
             o += "\(Precision.format(t.entryPrice.rounded(8))),\(Precision.format(t.exitPrice.rounded(8))),\(Precision.format(t.grossPnl.rounded(8))),"

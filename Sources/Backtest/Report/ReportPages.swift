@@ -44,13 +44,15 @@ extension BacktestReport {
             ? "The strategy returned \(Fmt.pct(m.totalReturn)) against \(Fmt.pct(m.buyAndHoldReturn)) for buy-and-hold over the same period."
             : "The strategy returned \(Fmt.pct(m.totalReturn)), worse than buy-and-hold (\(Fmt.pct(m.buyAndHoldReturn))) over the same period."
         page.paragraph(verdict, cssClass: "verdict")
-        page.warnings(warnings + (failedCycles > 0 ? ["\(failedCycles) cycles failed; first: \(firstFailure ?? "")"] : []))
+        page.paragraph("Simulated market: \(settings.marketFilters).", cssClass: "sub")
+        page.warnings(warnings + (failedCycles > 0 ? ["\(failedCycles) cycles failed; first: \(firstFailure ?? "")"] : [])
+                      + notPlaced.prefix(10).map { "\($0.time): \($0.message)" })
         page.heading("Results")
         page.table(header: ["figure", "value"], rows: rows.map { [$0.0, $0.1] }, numeric: [1], highlight: [5, 14])
         page.svg(Self.chart(result.equity, symbol: settings.symbol),
                  caption: "Equity (wallet + unrealized P&L at each close, blue, left axis) with the close price (grey, right axis).")
         page.heading("Trades" + (result.trades.count > 50 ? " (first 50 of \(result.trades.count))" : ""))
-        page.table(header: ["entry (UTC)", "exit (UTC)", "side", "entry", "exit", "net P&L", "return on margin", "exit by"],
+        page.table(header: ["entry (UTC)", "exit (UTC)", "side", "entry", "exit", "net P&L", "return on margin", "exit reason"],
                    rows: result.trades.prefix(50).map { t in
                        [String(UTCTimeShort.iso(t.entryTime)), String(UTCTimeShort.iso(t.exitTime)), t.side.rawValue,
                         Fmt.money(t.entryPrice), Fmt.money(t.exitPrice), Fmt.money(t.netPnl), Fmt.pct(t.returnOnMargin), t.exit.rawValue]

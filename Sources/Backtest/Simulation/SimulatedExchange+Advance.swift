@@ -68,7 +68,7 @@ extension SimulatedExchange {
                     account.liquidate(time: nowLocked)
                     continue
                 }
-                fillLocked(&o, price: fillPrice, maker: isLimit, exit: isLimit ? .order : .stop)
+                fillLocked(&o, price: fillPrice, maker: isLimit, exit: isLimit ? .order : .exchangeStop)
                 if account.position == nil { cancelReduceOnlyLocked() }
             } else {
                 account.liquidate(time: nowLocked)

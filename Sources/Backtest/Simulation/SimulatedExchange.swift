@@ -1,3 +1,4 @@
+import Bot
 import Exchange
 import Foundation
 
@@ -51,6 +52,17 @@ public final class SimulatedExchange: Exchange, @unchecked Sendable {
     public var index: Int { lock.withLock { cursor } }
     public var isFinished: Bool { lock.withLock { cursor >= candles.count } }
     public var roundTrips: [RoundTrip] { lock.withLock { account.roundTrips } }
+    var roundTripCount: Int { lock.withLock { account.roundTrips.count } }
+
+    /// Names the round trips finished since `index` by a plain closing order with the decision's reason.
+    func nameOrderExits(from index: Int, as reason: ExitReason) {
+        lock.withLock {
+            guard reason != .order, index < account.roundTrips.count else { return }
+            for i in index..<account.roundTrips.count where account.roundTrips[i].exit == .order {
+                account.roundTrips[i].exit = reason
+            }
+        }
+    }
     public var feesPaid: Decimal { lock.withLock { account.feesPaid } }
     public var fundingPaid: Decimal { lock.withLock { account.fundingPaid } }
     public var walletBalance: Decimal { lock.withLock { account.wallet } }

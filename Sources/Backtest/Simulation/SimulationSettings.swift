@@ -1,3 +1,4 @@
+import Bot
 import Exchange
 import Foundation
 
@@ -36,7 +37,9 @@ public struct SimulationSettings: Sendable {
 
 /// One position from open to flat, as the backtest's trade list shows it.
 public struct RoundTrip: Sendable, Equatable, Codable {
-    public enum Exit: String, Sendable, Codable { case order, stop, liquidation, endOfData = "end_of_data" }
+    /// Why it ended (Freqtrade's `exit_reason`). The simulated exchange records `.order` for a closing order, and
+    /// the backtest driver names it after the decision that sent it (stop_loss, exit_signal, reversal).
+    public typealias Exit = ExitReason
     public var side: PositionSide
     public var entryTime: Int64
     public var exitTime: Int64

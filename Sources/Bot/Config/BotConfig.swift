@@ -23,6 +23,8 @@ public struct BotConfig: Sendable {
     public var marginType: String
     public var orderType: String
     public var minOrderAmount: Decimal
+    /// Share of the free balance an entry may use (TRADABLE_BALANCE_RATIO, default 0.99).
+    public var tradableBalanceRatio: Decimal = PositionSizer.defaultTradableBalanceRatio
     public var threshold: Double
     public var stopLoss: Double
     public var stopLossOnExchange: Bool

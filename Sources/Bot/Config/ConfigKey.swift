@@ -105,6 +105,8 @@ extension ConfigKey {
         ConfigKey(name: "JOURNAL_PATH", kind: .text, defaultValue: "journal.sqlite", help: "SQLite journal of every cycle"),
         ConfigKey(name: "STOP_LOSS_ON_EXCHANGE", kind: .boolean, defaultValue: "false",
                   help: "also place the stop loss on the exchange as a reduce-only STOP_MARKET algo order"),
+        ConfigKey(name: "TRADABLE_BALANCE_RATIO", kind: .decimal(min: 0, max: 1, minInclusive: false), defaultValue: "0.99",
+                  help: "share of the free balance an entry may use (Freqtrade's key): the rest is a buffer against the price moving before the fill"),
         ConfigKey(name: "DRY_RUN_BALANCE", kind: .decimal(min: 0, max: nil, minInclusive: false), defaultValue: "10000",
                   help: "starting quote balance of the simulated dry-run account"),
     ]

@@ -25,7 +25,7 @@ struct ConfigValidator {
         }
         guard issues.isEmpty else { return nil }
         let interval = text("INTERVAL") ?? "1d"
-        return BotConfig(
+        var config = BotConfig(
             exchangeID: text("EXCHANGE_ID") ?? "binanceusdm",
             mode: mode,
             exchangeURL: text("EXCHANGE_URL"),
@@ -50,6 +50,8 @@ struct ConfigValidator {
             apiKey: apiKey,
             apiSecret: apiSecret,
             environment: environment)
+        config.tradableBalanceRatio = decimal("TRADABLE_BALANCE_RATIO") ?? PositionSizer.defaultTradableBalanceRatio
+        return config
     }
 
     private func text(_ name: String) -> String? {

@@ -12,6 +12,15 @@ public struct CycleReport: Sendable {
     public var decision: Decision?
     /// One short note per order: "buy market 0.012 → filled @ 37012.5".
     public var orders: [String] = []
+    /// Why a decided entry or exit was not placed, or placed smaller than decided: "not placed: …", "refused: …",
+    /// "capped by …". Printed in the line, kept in the journal's `note`, counted by backtests.
+    public var notes: [String] = []
+    /// The decided entry that ended with nothing placed (for the backtest's "rejected entry signals" count).
+    public var entryNotPlaced = false
+    /// Unfilled entry limit orders of an earlier candle cancelled in this cycle.
+    public var entriesCancelled = 0
+    /// Why the position ended in this cycle, if it did.
+    public var exitReason: ExitReason?
     public var position: PositionSnapshot?
     public var balance: Decimal?
     public var error: String?
@@ -28,6 +37,8 @@ public struct CycleReport: Sendable {
         if let change { parts.append(String(format: "change %+.2f%%", change * 100)) }
         if let decision { parts.append("→ \(decision.label) (\(decision.reason))") }
         parts.append(contentsOf: orders)
+        if let exitReason { parts.append("exit: \(exitReason.rawValue)") }
+        parts.append(contentsOf: notes)
         if let position {
             parts.append("position \(position.side.rawValue) \(position.amount) @ \(position.entryPrice)")
         } else if status == .done {

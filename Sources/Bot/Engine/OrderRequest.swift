@@ -43,4 +43,11 @@ public enum ClientOrderID {
         if attempt > 0 { id += "\(attempt)" }
         return String(id.prefix(36))
     }
+
+    /// The id of the one resized retry of an entry the exchange refused for margin: derived from the refused id
+    /// (so a re-run of the cycle derives the same one and finds it in the journal instead of sending a third order),
+    /// and distinct from it (Binance refuses a second use of an id only while the first order is open).
+    public static func resized(_ id: String) -> String {
+        String(id.prefix(34)) + "-m"
+    }
 }

@@ -145,6 +145,12 @@ public struct OrderSender: Sendable {
                      clientOrderID: order.clientOrderID)
     }
 
+    /// True for a rejection reason that is a margin refusal (CCXT InsufficientFunds; Binance -2018/-2019/-2024):
+    /// the reason is `ExchangeFailure.description`, which starts with the error class, fresh or read from the journal.
+    public static func isMarginRefusal(_ reason: String) -> Bool {
+        reason.hasPrefix(ExchangeFailure.Kind.insufficientFunds.name)
+    }
+
     static func update(_ order: Order) -> JournalOrderUpdate {
         JournalOrderUpdate(exchangeOrderID: order.id, status: order.status.rawValue, filled: order.filled,
                            average: order.average, fee: order.fee?.cost)

@@ -1,51 +1,63 @@
 import Exchange
 import Foundation
 
-/// Sizes orders on the market's precision and limits, then sends them with the journal written first.
-///
-/// Entry size = usable balance × LEVERAGE / price, truncated to the amount step, where the usable balance keeps
-/// back the taker fee of the entry (`free / (1 + LEVERAGE × taker)`) so a full-balance market order is not refused
-/// for want of the fee. Closes are reduce-only and use the position's exact size.
+/// Builds the orders a decision needs on the market's precision and limits: entries sized by `PositionSizer`
+/// (a buffer of the free balance, the entry's and the exit's fee reserved, at the price the order will meet),
+/// reduce-only closes of the position's exact size, the exchange-side stop.
 public struct Orderer: Sendable {
     public var leverage: Int
     public var orderType: OrderType
     public var minOrderAmount: Decimal
     public var stopLoss: Decimal
+    public var tradableBalanceRatio: Decimal
     /// Fee rate assumed when the market does not state one (Binance USDⓈ-M taker, 0.05 %).
     public static let defaultTakerFee = Decimal(string: "0.0005") ?? 0
 
-    public init(leverage: Int, orderType: OrderType, minOrderAmount: Decimal, stopLoss: Decimal) {
+    public init(leverage: Int, orderType: OrderType, minOrderAmount: Decimal, stopLoss: Decimal,
+                tradableBalanceRatio: Decimal = PositionSizer.defaultTradableBalanceRatio) {
         self.leverage = leverage
         self.orderType = orderType
         self.minOrderAmount = minOrderAmount
         self.stopLoss = stopLoss
+        self.tradableBalanceRatio = tradableBalanceRatio
     }
 
     public init(config: BotConfig) {
         self.init(leverage: config.leverage, orderType: config.orderType == "limit" ? .limit : .market,
                   minOrderAmount: config.minOrderAmount,
-                  stopLoss: Decimal(string: String(config.stopLoss)) ?? 0)
+                  stopLoss: Decimal(string: String(config.stopLoss)) ?? 0,
+                  tradableBalanceRatio: config.tradableBalanceRatio)
     }
 
-    /// The entry order for `side`, or why none can be sent.
+    public var sizer: PositionSizer {
+        PositionSizer(leverage: leverage, tradableBalanceRatio: tradableBalanceRatio, minOrderAmount: minOrderAmount, orderType: orderType)
+    }
+
+    /// The entry order for `side`, or why none can be sent (`OrderSkip`). `price` is the price the order will meet
+    /// (ticker / mark, or the limit price).
     public func entry(side: PositionSide, freeBalance: Decimal, price: Decimal, market: Market, clientOrderID: String) throws -> OrderRequest {
-        guard price > 0 else { throw OrderSkip(reason: "no usable price") }
-        let fee = market.taker ?? Orderer.defaultTakerFee
-        let usable = freeBalance / (1 + Decimal(leverage) * fee)
-        var amount = market.amountToPrecision(usable * Decimal(leverage) / price)
-        if let max = (orderType == .market ? market.limits.market.max : nil) ?? market.limits.amount.max, max > 0, amount > max {
-            amount = market.amountToPrecision(max)
-        }
-        let minimum = Swift.max(minOrderAmount, market.limits.amount.min ?? 0)
-        guard amount > 0, amount >= minimum else {
-            throw OrderSkip(reason: "size \(Precision.format(amount)) below minimum \(Precision.format(minimum)) (free balance \(Precision.format(freeBalance)))")
-        }
-        if let minCost = market.limits.cost.min, amount * price < minCost {
-            throw OrderSkip(reason: "notional \(Precision.format(amount * price)) below the market minimum \(Precision.format(minCost))")
-        }
-        return OrderRequest(purpose: .open, side: side == .long ? .buy : .sell, type: orderType, amount: amount,
-                            price: orderType == .limit ? market.priceToPrecision(price) : nil, triggerPrice: nil,
-                            reduceOnly: false, clientOrderID: clientOrderID)
+        try entryOrder(side: side, freeBalance: freeBalance, price: price, market: market, clientOrderID: clientOrderID).request
+    }
+
+    /// The entry order and, when a market filter capped it, the note saying so.
+    public func entryOrder(side: PositionSide, freeBalance: Decimal, price: Decimal, market: Market, clientOrderID: String,
+                           atMost: Decimal? = nil) throws -> (request: OrderRequest, capped: String?) {
+        let size = try sizer.size(freeBalance: freeBalance, price: price, market: market, atMost: atMost)
+        return (entryRequest(side: side, amount: size.amount, price: price, market: market, clientOrderID: clientOrderID), size.capped)
+    }
+
+    /// The one smaller retry after the exchange refused `refused` for margin, with its derived client order id.
+    public func resizedEntry(_ refused: OrderRequest, freeBalance: Decimal, price: Decimal, market: Market) throws -> OrderRequest {
+        let size = try sizer.resize(refused: refused.amount, freeBalance: freeBalance, price: price, market: market)
+        let side: PositionSide = refused.side == .buy ? .long : .short
+        return entryRequest(side: side, amount: size.amount, price: price, market: market,
+                            clientOrderID: ClientOrderID.resized(refused.clientOrderID))
+    }
+
+    private func entryRequest(side: PositionSide, amount: Decimal, price: Decimal, market: Market, clientOrderID: String) -> OrderRequest {
+        OrderRequest(purpose: .open, side: side == .long ? .buy : .sell, type: orderType, amount: amount,
+                     price: orderType == .limit ? market.priceToPrecision(price) : nil, triggerPrice: nil,
+                     reduceOnly: false, clientOrderID: clientOrderID)
     }
 
     /// The reduce-only order closing `position` in full.

@@ -1,9 +1,12 @@
 import Exchange
 import Foundation
 
-/// Dry-run: live market data from `market`, orders filled locally at the last closed candle's close with Binance's
-/// fees (taker 0.05 % for market orders, maker 0.02 % for limit orders), and the simulated account kept in the
-/// journal so it survives restarts. It needs no keys and never sends an order anywhere.
+/// Dry-run: live market data from `market`, orders filled locally where live would fill them — market orders at the
+/// price they meet (the market's current ticker price, not the close they were decided on), limit orders at their
+/// price — with Binance's fees (taker 0.05 % for market orders, maker 0.02 % for limit orders) and Binance's margin
+/// check (-2019 "Margin is insufficient." when the initial margin plus the fee exceeds the available balance), so
+/// dry-run sees the refusals live sees. The simulated account is kept in the journal so it survives restarts. It
+/// needs no keys and never sends an order anywhere.
 public final class PaperExchange: Exchange, @unchecked Sendable {
     public static let takerFee = Decimal(string: "0.0005") ?? 0
     public static let makerFee = Decimal(string: "0.0002") ?? 0
@@ -76,20 +79,31 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
 
     // MARK: the simulated account
 
-    private func lastClose() async throws -> Decimal {
-        let t = try await now()
-        let candles = try await market.fetchOHLCV(symbol: symbolName, timeframe: timeframe, since: t - 3 * timeframe.milliseconds, limit: 4)
-        guard let last = Fetcher.closed(candles, now: t, timeframe: timeframe, windowSize: 1).last else {
-            throw ExchangeFailure(.exchangeNotAvailable, exchange: "dry-run", message: "no closed candle to fill at", method: "createOrder")
+    /// The price a market order meets now: the market's last price (ask for a buy, bid for a sell when quoted).
+    private func currentPrice(side: OrderSide? = nil) async throws -> Decimal {
+        let ticker = try await market.fetchTicker(symbol: symbolName)
+        let quoted = side == .buy ? ticker.ask : side == .sell ? ticker.bid : nil
+        guard let price = quoted ?? ticker.last ?? ticker.close, price > 0 else {
+            throw ExchangeFailure(.exchangeNotAvailable, exchange: "dry-run", message: "the ticker has no price to fill at", method: "createOrder")
         }
-        return Trader.decimal(last.close)
+        return price
+    }
+
+    /// Binance's availableBalance for one position: wallet + unrealized P&L − the position's initial margin, both
+    /// at `mark`. Call with the lock held.
+    private func availableLocked(mark: Decimal) -> (available: Decimal, margin: Decimal, unrealized: Decimal) {
+        guard let positionSide else { return (wallet, 0, 0) }
+        let margin = positionAmount * mark / Decimal(max(leverage, 1))
+        let unrealized = (mark - entryPrice) * positionAmount * (positionSide == .long ? 1 : -1)
+        return (wallet + unrealized - margin, margin, unrealized)
     }
 
     public func fetchBalance() async throws -> Balance {
         let quote = try await market.market(symbolName).settle ?? "USDT"
+        let mark = locked { positionSide == nil } ? 0 : try await currentPrice()
         return locked {
-            let margin = positionSide == nil ? 0 : positionAmount * entryPrice / Decimal(max(leverage, 1))
-            return Balance(currencies: [quote: CurrencyBalance(free: wallet - margin, used: margin, total: wallet)])
+            let a = availableLocked(mark: mark)
+            return Balance(currencies: [quote: CurrencyBalance(free: a.available, used: a.margin, total: wallet + a.unrealized)])
         }
     }
 
@@ -110,8 +124,9 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
             throw ExchangeFailure(.notSupported, exchange: "dry-run", message: "dry-run fills market and limit orders only; the stop loss is applied at candle close", method: "createOrder")
         }
         let cid = params["clientOrderId"]?.stringValue ?? "paper-\(sequence + 1)"
+        let mark = try await currentPrice(side: side)
         let fillPrice: Decimal
-        if type == .limit, let price { fillPrice = price } else { fillPrice = try await lastClose() }
+        if type == .limit, let price { fillPrice = price } else { fillPrice = mark }
         let timestamp = try await now()
         return try locked {
             if let existing = orders[cid] { return existing }
@@ -121,6 +136,17 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
             let current = positionSide == nil ? 0 : (positionSide == .long ? positionAmount : -positionAmount)
             if reduceOnly && (current == 0 || (current > 0) == (signed > 0) || abs(signed) > abs(current)) {
                 throw ExchangeFailure(.invalidOrder, exchange: "dry-run", code: -2022, message: "ReduceOnly Order is rejected.", method: "createOrder")
+            }
+            // Binance's check: only the part that opens exposure needs margin, plus its taker fee.
+            let opening: Decimal = reduceOnly ? 0 : (current == 0 || (current > 0) == (signed > 0)) ? amount : max(0, amount - abs(current))
+            if opening > 0 {
+                let needed = opening * fillPrice / Decimal(max(leverage, 1)) + opening * fillPrice * PaperExchange.takerFee
+                let available = availableLocked(mark: mark).available + (opening < amount ? availableLocked(mark: mark).margin : 0)
+                if needed > available {
+                    throw ExchangeFailure(.insufficientFunds, exchange: "dry-run", code: -2019,
+                                          message: "Margin is insufficient. (\(PaperExchange.cents(needed)) needed, \(PaperExchange.cents(available)) available)",
+                                          method: "createOrder")
+                }
             }
             let next = current + signed
             if current != 0 && (current > 0) != (signed > 0) {
@@ -173,6 +199,10 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
     }
 
     public func setMarginMode(_ mode: MarginMode, symbol: String) async throws { locked { marginMode = mode } }
+
+    static func cents(_ value: Decimal) -> String {
+        Precision.format(Precision.toStep(value, step: Decimal(string: "0.01") ?? 1, rounding: .round))
+    }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()

@@ -135,7 +135,7 @@ public final class Trader: @unchecked Sendable {
             row.close = close
             _ = try await sender.refreshWorking(now: now)
             var position = try await retrying("fetchPositions") { try await self.fetcher.position() }
-            if settings.cancelStaleEntries { try await cancelStaleEntries(now: now, cycleID: row.id) }
+            if settings.cancelStaleEntries { report.entriesCancelled = try await cancelStaleEntries(now: now, cycleID: row.id) }
 
             let predicted = try predictor.predict(candles)
             let input = StrategyInput(currentPrice: close, predictedPrice: predicted, position: position)
@@ -149,6 +149,10 @@ public final class Trader: @unchecked Sendable {
             row.reason = decision.reason
             cycle = row
 
+            if position == nil, let previous = try journal.lastCompletedCycle(symbol: settings.symbol), previous.positionSide != nil {
+                // The position the last cycle left ended between cycles: the exchange's stop, or outside the bot.
+                report.exitReason = try await endedOutside()
+            }
             if decision.close, let current = position {
                 try await prepare()
                 try await cancelStopOrders()
@@ -156,26 +160,26 @@ public final class Trader: @unchecked Sendable {
                                            clientOrderID: ClientOrderID.make(marketID: settings.marketID, candleTime: last.timestamp, purpose: .close))
                 let context = ["entry_price": Precision.format(current.entryPrice), "position_side": current.side.rawValue,
                                "reason": decision.reason, "stop_loss": decision.reason.hasPrefix("stop loss") ? "true" : "false"]
-                report.orders.append(describe(request, try await sender.send(request, cycleID: row.id, now: now, context: context)))
+                let outcome = try await sender.send(request, cycleID: row.id, now: now, context: context)
+                report.orders.append(describe(request, outcome))
+                if case .rejected(let reason) = outcome { report.notes.append("exit refused: \(reason)") }
+                if case .unknown(let reason) = outcome { report.notes.append("exit unconfirmed (looked up next cycle): \(reason)") }
                 position = try await retrying("fetchPositions") { try await self.fetcher.position() }
+                if position == nil { report.exitReason = decision.exitReason }
             }
             if let side = decision.open, try journal.isPaused() {
-                report.orders.append("no \(side.rawValue) entry: entries are paused (/resume to trade again)")
+                report.notes.append("not placed: \(side.rawValue) entry, entries are paused (/resume to trade again)")
+                report.entryNotPlaced = true
             } else if let side = decision.open {
                 if position == nil {
                     try await prepare()
-                    let balance = try await retrying("fetchBalance") { try await self.fetcher.balance(currency: market.settle ?? market.quote) }
-                    let id = ClientOrderID.make(marketID: settings.marketID, candleTime: last.timestamp, purpose: .open)
-                    do {
-                        let request = try orderer.entry(side: side, freeBalance: balance.free, price: close, market: market, clientOrderID: id)
-                        let context = ["position_side": side.rawValue, "reason": decision.reason]
-                        report.orders.append(describe(request, try await sender.send(request, cycleID: row.id, now: now, context: context)))
-                    } catch let skip as OrderSkip {
-                        report.orders.append("no \(side.rawValue) entry: \(skip.reason)")
-                    }
+                    try await openEntry(side: side, close: close, market: market, candleTime: last.timestamp,
+                                        cycleID: row.id, now: now, context: ["position_side": side.rawValue, "reason": decision.reason],
+                                        report: &report)
                     position = try await retrying("fetchPositions") { try await self.fetcher.position() }
                 } else {
-                    report.orders.append("no \(side.rawValue) entry: the position is still open")
+                    report.notes.append("not placed: \(side.rawValue) entry, the position is still open")
+                    report.entryNotPlaced = true
                 }
             }
             if settings.stopLossOnExchange, let current = position {
@@ -192,6 +196,8 @@ public final class Trader: @unchecked Sendable {
             row.entryPrice = position?.entryPrice
             row.status = .done
             row.finishedAt = now
+            row.note = report.notes.isEmpty ? nil : report.notes.joined(separator: "; ")
+            row.exitReason = report.exitReason?.rawValue
             try journal.updateCycle(row)
         } catch {
             report.status = .failed
@@ -201,6 +207,8 @@ public final class Trader: @unchecked Sendable {
             if var row = cycle {
                 row.status = .failed
                 row.error = report.error
+                row.note = report.notes.isEmpty ? nil : report.notes.joined(separator: "; ")
+                row.exitReason = report.exitReason?.rawValue
                 row.finishedAt = now
                 try? journal.updateCycle(row, notify: [event])
             } else {
@@ -212,6 +220,85 @@ public final class Trader: @unchecked Sendable {
 
     // MARK: helpers
 
+    /// Places the decided entry: sized at the price the order will meet, answered once with a fresh balance and a
+    /// smaller order (a derived client order id) when the exchange refuses it for margin, and otherwise recorded with
+    /// why nothing was placed.
+    private func openEntry(side: PositionSide, close: Decimal, market: Market, candleTime: Int64, cycleID: Int64, now: Int64,
+                           context: [String: String], report: inout CycleReport) async throws {
+        let id = ClientOrderID.make(marketID: settings.marketID, candleTime: candleTime, purpose: .open)
+        var balance = try await retrying("fetchBalance") { try await self.fetcher.balance(currency: market.settle ?? market.quote) }
+        var price = try await fillPrice(side: side, close: close, report: &report)
+        let request: OrderRequest
+        do {
+            let entry = try orderer.entryOrder(side: side, freeBalance: balance.free, price: price, market: market, clientOrderID: id)
+            request = entry.request
+            if let capped = entry.capped { report.notes.append(capped) }
+        } catch let skip as OrderSkip {
+            report.notes.append(skip.reason)
+            report.entryNotPlaced = true
+            return
+        }
+        let outcome = try await sender.send(request, cycleID: cycleID, now: now, context: context)
+        report.orders.append(describe(request, outcome))
+        switch outcome {
+        case .placed, .alreadySent: return
+        case .unknown(let reason):
+            report.notes.append("entry unconfirmed (looked up next cycle): \(reason)")
+            return
+        case .rejected(let reason) where !OrderSender.isMarginRefusal(reason):
+            report.notes.append("refused: \(reason)")
+            report.entryNotPlaced = true
+            return
+        case .rejected(let reason):
+            balance = try await retrying("fetchBalance") { try await self.fetcher.balance(currency: market.settle ?? market.quote) }
+            price = try await fillPrice(side: side, close: close, report: &report)
+            let retry: OrderRequest
+            do {
+                retry = try orderer.resizedEntry(request, freeBalance: balance.free, price: price, market: market)
+            } catch let skip as OrderSkip {
+                report.notes.append("refused: \(reason); no smaller order: \(skip.reason)")
+                report.entryNotPlaced = true
+                return
+            }
+            let second = try await sender.send(retry, cycleID: cycleID, now: now, context: context)
+            report.orders.append(describe(retry, second))
+            switch second {
+            case .placed, .alreadySent:
+                report.notes.append("resized after a margin refusal: \(Precision.format(request.amount)) → \(Precision.format(retry.amount))")
+            case .unknown(let again):
+                report.notes.append("resized entry unconfirmed (looked up next cycle): \(again)")
+            case .rejected(let again):
+                report.notes.append("refused: \(again) (after one smaller order; given up for this candle)")
+                report.entryNotPlaced = true
+            }
+        }
+    }
+
+    /// The price a new order will meet: the limit price (the close) for limit orders; for market orders the exchange's
+    /// current price (ask for a buy, bid for a sell, else the last trade), not the close the decision was made on.
+    /// Without a ticker the close is used and the cycle says so.
+    private func fillPrice(side: PositionSide, close: Decimal, report: inout CycleReport) async throws -> Decimal {
+        guard orderer.orderType == .market else { return close }
+        do {
+            let ticker = try await retrying("fetchTicker") { try await self.exchange.fetchTicker(symbol: self.settings.symbol) }
+            let quoted = side == .long ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last)
+            if let price = quoted ?? ticker.close, price > 0 { return price }
+            report.notes.append("sized at the last close: the ticker has no price")
+        } catch let failure as ExchangeFailure {
+            report.notes.append("sized at the last close: fetchTicker failed (\(failure.kind.name))")
+        }
+        return close
+    }
+
+    /// Why the position the last cycle left is gone: our exchange-side stop filled, or it ended outside the bot
+    /// (a liquidation or a manual close: Binance's positionRisk does not say which).
+    private func endedOutside() async throws -> ExitReason {
+        guard let stop = try journal.lastOrder(symbol: settings.symbol, purpose: .stopLoss), stop.state == .sent else { return .order }
+        let params: Params = ["clientOrderId": .string(stop.clientOrderID), "trigger": true]
+        guard let found = try? await exchange.fetchOrder(id: nil, symbol: settings.symbol, params: params) else { return .order }
+        return found.status == .closed || found.filled > 0 ? .exchangeStop : .order
+    }
+
     private func market() async throws -> Market {
         if let cachedMarket { return cachedMarket }
         let market = try await retrying("loadMarkets") { try await self.fetcher.market() }
@@ -220,9 +307,11 @@ public final class Trader: @unchecked Sendable {
     }
 
     /// Entry limit orders left unfilled by an earlier cycle are cancelled: a decision is only valid for its candle.
-    private func cancelStaleEntries(now: Int64, cycleID: Int64) async throws {
+    private func cancelStaleEntries(now: Int64, cycleID: Int64) async throws -> Int {
         let open = try await retrying("fetchOpenOrders") { try await self.exchange.fetchOpenOrders(symbol: self.settings.symbol, params: [:]) }
+        var cancelled = 0
         for order in open where order.type == .limit {
+            if !order.reduceOnly { cancelled += 1 }
             _ = try await retrying("cancelOrder") { try await self.exchange.cancelOrder(id: order.id, symbol: self.settings.symbol, params: [:]) }
             let fields = ["symbol": settings.symbol, "side": order.side.rawValue, "type": order.type.rawValue,
                           "amount": Precision.format(order.amount), "client_order_id": order.clientOrderId ?? order.id,
@@ -231,6 +320,7 @@ public final class Trader: @unchecked Sendable {
                                     cycleID: cycleID, at: now,
                                     notify: [OutboxEvent(kind: order.reduceOnly ? "exit_cancel" : "entry_cancel", fields: fields)])
         }
+        return cancelled
     }
 
     private func cancelStopOrders() async throws {

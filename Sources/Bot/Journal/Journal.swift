@@ -21,23 +21,6 @@ public final class Journal: @unchecked Sendable {
         try migrate()
     }
 
-    /// Applies the migration steps the file has not seen yet, one transaction each.
-    private func migrate() throws {
-        let current = Int(try db.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.string ?? "1") ?? 1
-        guard current < JournalSchema.version else { return }
-        for step in current..<JournalSchema.version {
-            try db.transaction {
-                try db.execute(JournalSchema.migrations[step - 1])
-                try db.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", [.text(String(step + 1))])
-            }
-        }
-    }
-
-    /// The schema version recorded in the file.
-    public func schemaVersion() throws -> Int {
-        try locked { Int(try db.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.string ?? "0") ?? 0 }
-    }
-
     /// Runs a read under the journal's lock.
     func read<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
         try locked { try body(db) }
@@ -54,6 +37,31 @@ public final class Journal: @unchecked Sendable {
             try db.run("INSERT INTO outbox(at, kind, fields) VALUES (?, ?, ?)",
                        [.integer(event.at ?? time), .text(event.kind), .text(OutboxEvent.encode(event.fields))])
         }
+    }
+
+    /// Applies the schema steps this journal lacks, one transaction each (re-checking the version inside it, so two
+    /// processes opening the same file at once apply each step once). A journal from a newer bot is refused.
+    private func migrate() throws {
+        for (index, step) in JournalSchema.migrations.enumerated() {
+            let target = index + 2
+            try db.transaction {
+                let current = try storedVersion()
+                guard current < target else { return }
+                try db.execute(step)
+                try db.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", [.text(String(target))])
+            }
+        }
+        let current = try storedVersion()
+        if current > JournalSchema.version {
+            throw SQLiteError(path: path, code: 0, message: "journal schema version \(current) was written by a newer trading-bot (this one knows \(JournalSchema.version)); use that version or another JOURNAL_PATH")
+        }
+    }
+
+    /// The schema version recorded in the file.
+    public func schemaVersion() throws -> Int { try locked { try storedVersion() } }
+
+    private func storedVersion() throws -> Int {
+        Int(try db.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.string ?? "1") ?? 1
     }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -80,20 +88,22 @@ public final class Journal: @unchecked Sendable {
             try insertOutbox(notify, at: cycle.finishedAt ?? cycle.startedAt)
             try db.run("""
                 UPDATE cycles SET finished_at = ?, candles = ?, close = ?, predicted = ?, change = ?, decision = ?, reason = ?,
-                    balance = ?, position_side = ?, position_amount = ?, entry_price = ?, status = ?, error = ? WHERE id = ?
+                    balance = ?, position_side = ?, position_amount = ?, entry_price = ?, status = ?, error = ?, note = ?,
+                    exit_reason = ? WHERE id = ?
                 """, [
                     cycle.finishedAt.map { .integer($0) } ?? .null, .optionalText(cycle.candles), .decimal(cycle.close),
                     cycle.predicted.map { .real($0) } ?? .null, cycle.change.map { .real($0) } ?? .null,
                     .optionalText(cycle.decision), .optionalText(cycle.reason), .decimal(cycle.balance),
                     .optionalText(cycle.positionSide), .decimal(cycle.positionAmount), .decimal(cycle.entryPrice),
-                    .text(cycle.status.rawValue), .optionalText(cycle.error), .integer(cycle.id),
+                    .text(cycle.status.rawValue), .optionalText(cycle.error), .optionalText(cycle.note),
+                    .optionalText(cycle.exitReason), .integer(cycle.id),
                 ])
         }
     }
 
     static let cycleColumns = """
         id, candle_time, started_at, finished_at, mode, symbol, interval, candles, close, predicted, change, decision, reason,
-        balance, position_side, position_amount, entry_price, status, error
+        balance, position_side, position_amount, entry_price, status, error, note, exit_reason
         """
 
     static func cycle(from row: [SQLValue]) -> JournalCycle {
@@ -113,6 +123,8 @@ public final class Journal: @unchecked Sendable {
         cycle.entryPrice = row[16].decimal
         cycle.status = JournalCycle.Status(rawValue: row[17].string ?? "") ?? .failed
         cycle.error = row[18].string
+        cycle.note = row[19].string
+        cycle.exitReason = row[20].string
         return cycle
     }
 
@@ -247,6 +259,14 @@ public final class Journal: @unchecked Sendable {
         try locked {
             try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE state = 'sent' AND status = 'open' AND symbol = ? ORDER BY id",
                          [.text(symbol)]).map(Journal.order(from:))
+        }
+    }
+
+    /// The latest order of `purpose` for `symbol`, if any.
+    public func lastOrder(symbol: String, purpose: JournalOrder.Purpose) throws -> JournalOrder? {
+        try locked {
+            try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE symbol = ? AND purpose = ? ORDER BY id DESC LIMIT 1",
+                         [.text(symbol), .text(purpose.rawValue)]).first.map(Journal.order(from:))
         }
     }
 

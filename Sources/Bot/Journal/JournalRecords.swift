@@ -82,6 +82,11 @@ public struct JournalCycle: Sendable, Equatable {
     public var entryPrice: Decimal?
     public var status: Status = .started
     public var error: String?
+    /// Why a decided order was not placed, or placed smaller than decided ("not placed: below minimum notional …",
+    /// "refused: … -2019 …", "capped by MARKET_LOT_SIZE max …"); several joined by "; ". Nil when all went as decided.
+    public var note: String?
+    /// Why the position ended in this cycle (`ExitReason`): stop_loss, exit_signal, reversal, exchange_stop, liquidation.
+    public var exitReason: String?
 
     public init(candleTime: Int64, startedAt: Int64, mode: String, symbol: String, interval: String) {
         self.candleTime = candleTime

@@ -35,6 +35,12 @@ enum JournalSchema {
             result TEXT NOT NULL
         );
         """,
+        // 3 (issue 14): why a decided order was not placed (or placed smaller), and why a position ended, next to the
+        // cycle's decision.
+        """
+        ALTER TABLE cycles ADD COLUMN note TEXT;
+        ALTER TABLE cycles ADD COLUMN exit_reason TEXT;
+        """,
     ]
 
     static let statements = """

@@ -35,7 +35,7 @@ public struct ReferenceStrategy: Strategy {
             let move = (current - entry) / entry
             let adverse = position.side == .long ? -move : move
             if adverse >= stopLoss {
-                return Decision(close: true, reason: "stop loss: price \(Self.percent(move, signed: true)) from entry")
+                return Decision(close: true, reason: "stop loss: price \(Self.percent(move, signed: true)) from entry", exitReason: .stopLoss)
             }
         }
         let against = position.side == .long ? change < 0 : change > 0

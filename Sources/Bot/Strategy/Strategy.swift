@@ -40,11 +40,14 @@ public struct Decision: Sendable, Equatable {
     public var open: PositionSide?
     /// One short phrase for the log line and the journal.
     public var reason: String
+    /// Why the position is closed, when `close`; a close without one is an exit signal (or a reversal with `open`).
+    public var exitReason: ExitReason?
 
-    public init(close: Bool = false, open: PositionSide? = nil, reason: String) {
+    public init(close: Bool = false, open: PositionSide? = nil, reason: String, exitReason: ExitReason? = nil) {
         self.close = close
         self.open = open
         self.reason = reason
+        self.exitReason = close ? (exitReason ?? (open == nil ? .exitSignal : .reversal)) : nil
     }
 
     public static func hold(_ reason: String) -> Decision { Decision(reason: reason) }

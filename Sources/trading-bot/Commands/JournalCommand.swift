@@ -44,6 +44,8 @@ struct JournalCommand: AsyncParsableCommand {
             if let predicted = c.predicted { line += String(format: " predicted %.2f", predicted) }
             if let change = c.change { line += String(format: " (%+.2f%%)", change * 100) }
             if let decision = c.decision { line += " → \(decision)" }
+            if let exit = c.exitReason { line += " (exit: \(exit))" }
+            if let note = c.note { line += " [\(note)]" }
             line += " | " + (c.positionSide.map { "\($0) \(c.positionAmount ?? 0) @ \(c.entryPrice ?? 0)" } ?? "flat")
             if let balance = c.balance { line += " | balance \(balance)" }
             if let error = c.error { line += " | error: \(error)" }
@@ -77,6 +79,8 @@ struct JournalCommand: AsyncParsableCommand {
         o["position_amount"] = c.positionAmount.map { "\($0)" }
         o["entry_price"] = c.entryPrice.map { "\($0)" }
         o["error"] = c.error
+        o["note"] = c.note
+        o["exit_reason"] = c.exitReason
         return o
     }
 
