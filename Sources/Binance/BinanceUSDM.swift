@@ -134,7 +134,7 @@ public actor BinanceUSDM: Exchange {
     public func setMarginMode(_ mode: MarginMode, symbol: String) async throws {
         let m = try await resolve(symbol, method: "setMarginMode")
         let q = QueryString([("symbol", m.id), ("marginType", mode == .isolated ? "ISOLATED" : "CROSSED")])
-        do { _ = try await client.call(.marginType, q, method: "setMarginMode") }
+        do { _ = try await client.call(.marginType, q, method: "setMarginMode", benign: [-4046]) }
         catch let f as ExchangeFailure where f.code == -4046 {
             // "No need to change margin type.": already in that mode, which is what was asked.
         }

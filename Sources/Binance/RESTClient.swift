@@ -44,13 +44,15 @@ public actor BinanceRESTClient {
         return server
     }
 
-    /// Sends one request and returns the decoded JSON. `method` is the unified method name for errors.
-    public func call(_ endpoint: Endpoint, _ params: QueryString, method: String) async throws -> Any {
+    /// Sends one request and returns the decoded JSON. `method` is the unified method name for errors. `benign`:
+    /// Binance codes the caller takes as an answer, not a problem (e.g. -4046 "No need to change margin type."):
+    /// still thrown, but logged at debug instead of as a warning.
+    public func call(_ endpoint: Endpoint, _ params: QueryString, method: String, benign: Set<Int> = []) async throws -> Any {
         var attempt = 0
         var resynced = false
         while true {
             do {
-                return try await sendOnce(endpoint, params, method: method)
+                return try await sendOnce(endpoint, params, method: method, benign: benign)
             } catch let f as ExchangeFailure {
                 if f.kind == .invalidNonce && endpoint.signed && !resynced {
                     resynced = true
@@ -80,7 +82,7 @@ public actor BinanceRESTClient {
     }
 
     /// One HTTP exchange, with pacing and the ban check before it.
-    func sendOnce(_ endpoint: Endpoint, _ params: QueryString, method: String) async throws -> Any {
+    func sendOnce(_ endpoint: Endpoint, _ params: QueryString, method: String, benign: Set<Int> = []) async throws -> Any {
         try limiter.checkBan(now: time.now(), method: method)
         let weight = endpoint.weight(for: params)
         let wait = limiter.delay(weight: weight, order: endpoint.placesOrder, now: time.now())
@@ -135,7 +137,7 @@ public actor BinanceRESTClient {
             // {"code":200,"msg":"success"} (marginType, allOpenOrders) and {"code":"200"} (algo cancel) are not.
             if let o = json as? [String: Any], let code = JSON.int64(o, "code"), code != 0, code != 200 {
                 let failure = BinanceErrorTable.failure(status: response.status, code: Int(code), message: JSON.string(o, "msg"), method: method)
-                logger.warning("\(endpoint) -> HTTP \(response.status) carrying an error: \(failure.description)")
+                log(failure, benign: benign, "\(endpoint) -> HTTP \(response.status) carrying an error: \(failure.description)")
                 throw failure
             }
             return json
@@ -153,8 +155,12 @@ public actor BinanceRESTClient {
         }
         let failure = BinanceErrorTable.failure(status: response.status, code: code, message: message,
                                                 method: method, retryAfterMs: retryAfterMs)
-        logger.warning("\(endpoint) -> HTTP \(response.status): \(failure.description)")
+        log(failure, benign: benign, "\(endpoint) -> HTTP \(response.status): \(failure.description)")
         throw failure
+    }
+
+    private func log(_ failure: ExchangeFailure, benign: Set<Int>, _ line: String) {
+        if let code = failure.code, benign.contains(code) { logger.debug("\(line)") } else { logger.warning("\(line)") }
     }
 
     /// The server-time end of an IP ban named in a 418 message, e.g. "IP banned until 1659146400000".

@@ -86,6 +86,18 @@ public final class BinanceTestServer: @unchecked Sendable {
         locked { engine.priceOverride[symbol] = price }
     }
 
+    /// Moves the price of `symbol` by `percent` from where it is now (it then stays there: an override).
+    public func movePrice(symbol: String, percent: Decimal) {
+        let t = clock.nowMs
+        locked {
+            guard let now = engine.price(symbol, at: t) else { return }
+            let tick = options.spec(symbol)?.tickSize ?? 0
+            var moved = now * (1 + percent / 100)
+            if tick > 0 { moved = WireDecimal.round(moved / tick, scale: 0) * tick }
+            engine.priceOverride[symbol] = moved
+        }
+    }
+
     /// The price market orders of `symbol` would fill at now.
     public func currentPrice(symbol: String) -> Decimal? {
         let t = clock.nowMs

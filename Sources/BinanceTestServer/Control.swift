@@ -71,6 +71,10 @@ extension BinanceTestServer {
         case "rateLimit429": return .rateLimit429(retryAfter: Int(try params.int64("retryAfter") ?? 1))
         case "ban418": return .ban418(retryAfter: Int(try params.int64("retryAfter") ?? 2))
         case "acceptThenDrop": return .acceptThenDrop
+        case "marginInsufficient": return .marginInsufficient
+        case "movePrice":
+            guard let p = try params.decimal("percent") else { throw APIError.mandatory("percent") }
+            return .movePrice(percent: p)
         case "clockSkew":
             guard let ms = try params.int64("ms") else { throw APIError.mandatory("ms") }
             return .clockSkew(ms: ms)

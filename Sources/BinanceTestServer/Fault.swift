@@ -25,6 +25,13 @@ extension BinanceTestServer {
         /// Shifts the server's time by `ms` for `/fapi/v1/time` and the recvWindow check
         /// (klines and fills keep the test clock). Persistent until `clearFaults()`; count ignored.
         case clockSkew(ms: Int64)
+        /// Answers 400 -2019 "Margin is insufficient." (Binance's refusal of an order the account cannot margin);
+        /// not executed. Aim it with method POST, path /fapi/v1/order.
+        case marginInsufficient
+        /// Executes the request, then moves the symbol's price (the request's `symbol`) by `percent` (e.g. 0.3 or
+        /// -0.3): ticker, mark and market fills use the moved price from then on, as if the market moved between this
+        /// request and the next. Aim it at the ticker a client reads before ordering (GET /fapi/v1/ticker/24hr).
+        case movePrice(percent: Decimal)
     }
 
     /// A fault waiting for matching requests.

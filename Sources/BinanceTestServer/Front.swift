@@ -40,6 +40,8 @@ struct Front: Sendable {
                                        extraHeaders: ["Retry-After": String(retryAfter)], faulted: true))
         case .ban418(let retryAfter)?:
             server.locked { server.limiter.ban(seconds: Double(retryAfter), now: TestClock.monotonicSeconds()) }
+        case .marginInsufficient?:
+            return .send(server.finish(call, .failure(APIError.marginInsufficient), faulted: true))
         default:
             break
         }
@@ -51,6 +53,9 @@ struct Front: Sendable {
             _ = server.finish(call, outcome, faulted: true)
             return .dropConnection
         case .ban418?:
+            return .send(server.finish(call, outcome, faulted: true))
+        case .movePrice(let percent)?:
+            if let symbol = call.params["symbol"] { server.movePrice(symbol: symbol, percent: percent) }
             return .send(server.finish(call, outcome, faulted: true))
         default:
             return .send(server.finish(call, outcome, faulted: false))

@@ -31,7 +31,7 @@ final class OutboxTests: XCTestCase {
     func testATradeWritesItsMessagesWithItsFacts() async throws {
         let dir = try makeTemporaryDirectory(self)
         let journal = try Journal(path: dir.appendingPathComponent("j.sqlite").path)
-        XCTAssertEqual(try journal.schemaVersion(), 2)
+        XCTAssertEqual(try journal.schemaVersion(), JournalSchema.version)
         let (trader, feed) = try makeTrader(closes: [100, 100, 100, 100, 100, 103, 104, 101, 95], journal: journal)
         for index in 4...6 {
             feed.now = after(index)
@@ -42,8 +42,9 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(rows.map(\.id), [1, 2, 3, 4, 5, 6])
         let exitFill = rows[3].fields
         XCTAssertEqual(exitFill["position_side"], "long")
-        XCTAssertEqual(exitFill["entry_price"], "100")
-        XCTAssertEqual(exitFill["average"], "104")
+        // Market orders fill at the price they meet: the next candle's open (103 in, 101 out), not the decision's close.
+        XCTAssertEqual(exitFill["entry_price"], "103")
+        XCTAssertEqual(exitFill["average"], "101")
         XCTAssertEqual(exitFill["symbol"], "BTC/USDT:USDT")
         XCTAssertEqual(rows[0].fields["client_order_id"], try journal.recentOrders(limit: 10).last?.clientOrderID)
         XCTAssertEqual(rows[0].fields["reason"]?.hasPrefix("predicted"), true)
@@ -92,11 +93,11 @@ final class OutboxTests: XCTestCase {
             try db.run("INSERT INTO events(at, kind, message) VALUES (1, 'reconcile', 'kept')")
         }
         let journal = try Journal(path: path)
-        XCTAssertEqual(try journal.schemaVersion(), 2)
+        XCTAssertEqual(try journal.schemaVersion(), JournalSchema.version)
         XCTAssertEqual(try journal.events(limit: 5).first?.message, "kept")
         try journal.appendOutbox([OutboxEvent(kind: "warning", fields: ["message": "m"])], at: 5)
         XCTAssertEqual(try journal.outbox(after: 0, limit: 5).first?.fields, ["message": "m"])
-        XCTAssertEqual(try Journal(path: path).schemaVersion(), 2, "opening again applies nothing twice")
+        XCTAssertEqual(try Journal(path: path).schemaVersion(), JournalSchema.version, "opening again applies nothing twice")
         XCTAssertEqual(try journal.takeStateValue("none"), nil)
         try journal.setStateValue("token", "abc", at: 1)
         XCTAssertEqual(try journal.takeStateValue("token"), "abc")

@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         The first stdout line is `listening on http://127.0.0.1:PORT`. Control endpoints (POST unless noted):
           /_test/clock?ms=|iso=   /_test/advance?ms=   /_test/freeze   /_test/resume
           /_test/fault?kind=latency|http5xx|unknown503|throttled1008|rateLimit429|ban418|acceptThenDrop|clockSkew
-                       [&seconds=&status=&retryAfter=&ms=&count=&method=&path=]
+                           |marginInsufficient|movePrice   [&seconds=&status=&retryAfter=&ms=&percent=&count=&method=&path=]
           /_test/clear-faults   /_test/reset-limits   /_test/account?apiKey=&secret=&balance=
           /_test/price?symbol=&price=   /_test/clear-requests   GET /_test/state   GET /_test/requests
         The key and secret default to EXCHANGE_API_KEY / EXCHANGE_API_SECRET; the secret is never printed.
