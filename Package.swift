@@ -106,14 +106,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: sections, linkerSettings: sqliteLink),
         // Operate and observe (issue 11): notifications (outbox delivery as pure state machines + channels).
+        // The HTTP/1.1 server (POSIX sockets) shared by the loopback Binance server, the status page and test fakes.
+        .target(name: "HTTPServer", swiftSettings: sections),
         .target(name: "Notify", dependencies: ["HTTPClient"], swiftSettings: sections),
+        .target(name: "Operate", dependencies: ["Bot", "Exchange", "Notify", "HTTPClient", "HTTPServer"], swiftSettings: sections),
         .target(name: "Backtest", dependencies: ["Bot", "Exchange", "Scaling"], swiftSettings: sections),
         .target(name: "BinanceTestServer", dependencies: [
-            "Exchange",
+            "Exchange", "HTTPServer",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: sections),
         .executableTarget(name: "trading-bot", dependencies: [
-            "Keras", "Scaling", "Exchange", "Binance", "Bot", "Backtest", "BinanceTestServer",
+            "Keras", "Scaling", "Exchange", "Binance", "Bot", "Backtest", "BinanceTestServer", "Notify", "Operate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["link-order.txt"], swiftSettings: fast + sections, linkerSettings: linkOrder),
@@ -125,10 +128,12 @@ let package = Package(
         .testTarget(name: "BinanceTests", dependencies: ["Binance", "Exchange", "BinanceTestServer"]),
         .testTarget(name: "BotTests", dependencies: ["Bot", "Exchange", "Keras", "Scaling", "MallocCounter"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange", "Binance", "BinanceTestServer"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot", "HTTPServer", "Notify"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTPClient"]),
         .target(name: "AWSTestSupport", dependencies: ["HTTPClient"], path: "Tests/AWSTestSupport"),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "HTTPClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "OperateTests", dependencies: ["Operate", "Bot", "Exchange", "Notify", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "BinanceTestServerTests", dependencies: ["BinanceTestServer", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v5]

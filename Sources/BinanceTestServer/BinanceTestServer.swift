@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 
 /// A Binance USDⓈ-M futures server on 127.0.0.1 for tests: it speaks Binance's wire protocol
 /// (signatures, recvWindow, filters, error codes, JSON shapes), keeps a one-way account, serves
@@ -16,7 +17,7 @@ public final class BinanceTestServer: @unchecked Sendable {
     var faults: [PendingFault] = []
     var skewMs: Int64 = 0
     var recorded: [RecordedRequest] = []
-    private var http: LoopbackHTTPServer?
+    private var http: HTTP1Server?
     private var boundPort: UInt16 = 0
 
     public init(options: Options = .init()) {
@@ -41,7 +42,7 @@ public final class BinanceTestServer: @unchecked Sendable {
     public func start() async throws {
         guard http == nil else { return }
         let front = Front(server: self)
-        let server = LoopbackHTTPServer(port: options.port,
+        let server = HTTP1Server(port: options.port,
                                         limits: .init(idleTimeoutSeconds: options.handlerTimeoutSeconds),
                                         handler: { front.handle($0) })
         boundPort = try server.start()

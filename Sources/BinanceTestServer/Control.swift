@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 
 /// HTTP control endpoints under /_test/, so tests running in another process (the
 /// `trading-bot` binary end to end) can drive the clock, faults and accounts. Never faulted,

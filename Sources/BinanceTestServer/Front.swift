@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 
 /// The HTTP entry point: faults, bans, weights, authentication, then the endpoint.
 /// Runs on the connection's own thread, so a latency fault simply sleeps there.

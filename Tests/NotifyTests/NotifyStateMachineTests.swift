@@ -131,3 +131,16 @@ final class NotifyStateMachineTests: XCTestCase {
                        "connectFailed: refused (POST https://discord.com/…)")
     }
 }
+
+final class CoalescerPassThroughTests: XCTestCase {
+    func testStartupBetweenErrorsDoesNotEndTheRun() {
+        var coalescer = ErrorCoalescer()
+        var sent: [NotifyMessage] = []
+        for i in 1...20 {
+            sent += coalescer.feed(NotifyEntry(id: Int64(2 * i), at: 0, kind: "startup", fields: [:]))
+            sent += coalescer.feed(NotifyEntry(id: Int64(2 * i + 1), at: 0, kind: "error", fields: ["message": "boom \(i)"]))
+        }
+        XCTAssertEqual(sent.filter { $0.kind == "error" }.count, 2, sent.map(\.title).joined(separator: "\n"))
+        XCTAssertEqual(sent.filter { $0.kind == "startup" }.count, 20)
+    }
+}

@@ -43,6 +43,8 @@ public struct BotConfig: Sendable {
     public var apiSecret: String?
     /// Which environment section was applied on top of `default:` (nil = only `default:`).
     public var environment: String?
+    /// The validated text of `ConfigKey.operateKeys` that are set, by key (read by the `Operate` module).
+    public var operate: [String: String] = [:]
 
     /// Feature columns in model order; the shipped model and the reference training use this order.
     public static let featureColumns = ["open", "high", "low", "close", "volume"]

@@ -109,6 +109,29 @@ extension ConfigKey {
                   help: "share of the free balance an entry may use (Freqtrade's key): the rest is a buffer against the price moving before the fill"),
         ConfigKey(name: "DRY_RUN_BALANCE", kind: .decimal(min: 0, max: nil, minInclusive: false), defaultValue: "10000",
                   help: "starting quote balance of the simulated dry-run account"),
+    ] + operateKeys
+
+    /// Operate and observe (issue 11): notifications, Telegram control, the status page / REST API. Their values
+    /// reach the `Operate` module through `BotConfig.operate`.
+    public static let operateKeys: [ConfigKey] = [
+        ConfigKey(name: "TELEGRAM_BOT_TOKEN", kind: .secret, defaultValue: nil, help: "Telegram bot token from @BotFather (environment only)"),
+        ConfigKey(name: "TELEGRAM_CHAT_ID", kind: .text, defaultValue: nil, help: "the chat notifications go to and commands are taken from"),
+        ConfigKey(name: "TELEGRAM_ALLOWED_USERS", kind: .text, defaultValue: nil,
+                  help: "comma-separated Telegram user ids allowed to command the bot (in TELEGRAM_CHAT_ID only)"),
+        ConfigKey(name: "TELEGRAM_API_URL", kind: .url, defaultValue: "https://api.telegram.org", help: "Bot API base URL"),
+        ConfigKey(name: "TELEGRAM_NOTIFICATIONS", kind: .text, defaultValue: nil,
+                  help: "per event type on/silent/off, e.g. entry=on,entry_fill=silent,status=off"),
+        ConfigKey(name: "TELEGRAM_CONFIRM_TIMEOUT", kind: .integer(1...3600), defaultValue: "60",
+                  help: "seconds a Confirm button of a destructive command stays valid"),
+        ConfigKey(name: "WEBHOOK_URL", kind: .url, defaultValue: nil, help: "POST every notification as JSON to this URL"),
+        ConfigKey(name: "WEBHOOK_FORMAT", kind: .choice(["json", "discord", "slack"]), defaultValue: "json", help: "body of webhook posts"),
+        ConfigKey(name: "WEBHOOK_NOTIFICATIONS", kind: .text, defaultValue: nil, help: "per event type on/silent/off for the webhook"),
+        ConfigKey(name: "API_SERVER_LISTEN", kind: .text, defaultValue: nil,
+                  help: "HOST:PORT of the status page and REST API (off when unset); non-loopback needs API_SERVER_PASSWORD"),
+        ConfigKey(name: "API_SERVER_USERNAME", kind: .text, defaultValue: "admin", help: "user name of the status page / API login"),
+        ConfigKey(name: "API_SERVER_PASSWORD", kind: .secret, defaultValue: nil, help: "password of the status page / API login (environment only)"),
+        ConfigKey(name: "DEADMAN_UNREACHABLE_MINUTES", kind: .integer(1...10_080), defaultValue: "30",
+                  help: "warn when the exchange has been unreachable this long"),
     ]
 
     public static let byName: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -51,6 +51,7 @@ struct ConfigValidator {
             apiSecret: apiSecret,
             environment: environment)
         config.tradableBalanceRatio = decimal("TRADABLE_BALANCE_RATIO") ?? PositionSizer.defaultTradableBalanceRatio
+        for key in ConfigKey.operateKeys { if let value = text(key.name), !value.isEmpty { config.operate[key.name] = value } }
         return config
     }
 

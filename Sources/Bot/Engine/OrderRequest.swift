@@ -12,6 +12,18 @@ public struct OrderRequest: Sendable, Equatable {
     public var reduceOnly: Bool
     public var clientOrderID: String
 
+    public init(purpose: JournalOrder.Purpose, side: OrderSide, type: OrderType, amount: Decimal, price: Decimal?,
+                triggerPrice: Decimal?, reduceOnly: Bool, clientOrderID: String) {
+        self.purpose = purpose
+        self.side = side
+        self.type = type
+        self.amount = amount
+        self.price = price
+        self.triggerPrice = triggerPrice
+        self.reduceOnly = reduceOnly
+        self.clientOrderID = clientOrderID
+    }
+
     /// The unified `createOrder` params for this request.
     public var params: Params {
         var params: Params = ["clientOrderId": .string(clientOrderID)]

@@ -44,6 +44,8 @@ public final class Trader: @unchecked Sendable {
     public var pause: @Sendable (Double) async -> Void
     private var prepared = false
     private var cachedMarket: Market?
+    /// Held for the whole of each cycle; a close-all takes it too, so the two never interleave.
+    public let gate = TradeGate()
 
     public init(settings: Settings, exchange: any Exchange, journal: Journal, predictor: any PricePredicting,
                 strategy: any Strategy, orderer: Orderer,
@@ -108,6 +110,13 @@ public final class Trader: @unchecked Sendable {
     /// Runs one cycle at exchange time `now` (milliseconds). Never throws: every failure ends up in the report and
     /// the journal, and the loop goes on.
     public func runCycle(now: Int64) async -> CycleReport {
+        await gate.acquire()
+        let report = await cycleHoldingGate(now: now)
+        await gate.release()
+        return report
+    }
+
+    private func cycleHoldingGate(now: Int64) async -> CycleReport {
         var report = CycleReport(status: .failed)
         var cycle: JournalCycle?
         do {

@@ -96,9 +96,17 @@ extension Journal {
 
     // MARK: commands
 
-    public func recordCommand(_ command: JournalCommand, notify: [OutboxEvent] = []) throws {
+    /// Records a command, its reply rows and (for Telegram) the next update offset in one transaction, so after a
+    /// crash a command is neither lost nor answered twice.
+    public func recordCommand(_ command: JournalCommand, notify: [OutboxEvent] = [], state: (key: String, value: String)? = nil) throws {
         try atomically {
             try insertOutbox(notify, at: command.at)
+            if let state {
+                try db.run("""
+                    INSERT INTO bot_state(key, value, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """, [.text(state.key), .text(state.value), .integer(command.at)])
+            }
             try db.run("INSERT INTO commands(at, source, user, command, authorised, result) VALUES (?, ?, ?, ?, ?, ?)", [
                 .integer(command.at), .text(command.source), .optionalText(command.user), .text(command.command),
                 .integer(command.authorised ? 1 : 0), .text(command.result),

@@ -32,6 +32,10 @@ public enum DeliveryPlan {
                                 channel: any NotificationChannel) -> (payloads: [ChannelPayload], coalescer: ErrorCoalescer) {
         var next = coalescer
         var payloads: [ChannelPayload] = []
+        // An entry this channel never shows does not end an error run either.
+        if entry.kind != "error" && (!channel.carries(kind: entry.kind) || channel.settings.setting(for: entry.kind) == .off) {
+            return ([], next)
+        }
         for var note in next.feed(entry) where channel.carries(kind: note.kind) {
             let setting = channel.settings.setting(for: note.kind)
             if setting == .off { continue }

@@ -26,7 +26,12 @@ public struct ErrorCoalescer: Codable, Sendable, Equatable {
     }
 
     /// The messages to send for `entry` (its own rendering included, unless it is a suppressed repeat).
+    /// Kinds that pass through without ending an error run: a bot restarted by cron or systemd after each failure
+    /// says "started" every time, and answers to commands are not news about the error.
+    public static let passThrough: Set<String> = ["startup", "reply"]
+
     public mutating func feed(_ entry: NotifyEntry) -> [NotifyMessage] {
+        if ErrorCoalescer.passThrough.contains(entry.kind) { return [MessageRenderer.render(entry)] }
         guard entry.kind == "error" else {
             var out = flush(entryID: entry.id)
             out.append(MessageRenderer.render(entry))

@@ -4,6 +4,7 @@ import Dispatch
 import Exchange
 import Foundation
 import Logging
+import Operate
 
 /// `trading-bot run`: the candle loop (or one cycle with --once) in dry-run, testnet/demo or live mode.
 struct RunCommand: AsyncParsableCommand {
@@ -25,6 +26,8 @@ struct RunCommand: AsyncParsableCommand {
     var maxNapMilliseconds: Int64 = 15_000
     @Option(name: .customLong("clock-resync-ms"), help: ArgumentHelp("How often to re-measure the exchange clock.", visibility: .hidden))
     var clockResyncMilliseconds: Int64 = 60_000
+    @Option(name: .customLong("watch-every-ms"), help: ArgumentHelp("How often the dead-man watch looks.", visibility: .hidden))
+    var watchEveryMilliseconds: Int64 = 30_000
 
     func run() async throws {
         let config = try BotCommandSupport.loadConfig(path: self.config, overrides: [:], requireCredentials: true)
@@ -75,6 +78,24 @@ struct RunCommand: AsyncParsableCommand {
             logger.error("reconcile failed: \(error); continuing, orders stay guarded by the journal", metadata: ["event": "reconcile"])
         }
 
+        let operate: Operator
+        do {
+            operate = try Operator(config: config, journal: journal, exchange: exchange, gate: trader.gate,
+                                   exchangeNow: { try? await clock.now() },
+                                   log: { logger.warning("\($0)", metadata: ["event": "operate"]) })
+            let now = (try? await clock.now()) ?? Int64(Date().timeIntervalSince1970 * 1000)
+            var startup = ["symbol": config.symbol, "mode": config.mode.rawValue, "interval": config.interval,
+                           "model": (config.modelPath as NSString).lastPathComponent]
+            if config.mode.needsCredentials { startup["account"] = "key " + Self.mask(config.apiKey) }
+            if let paused = try journal.stateValue(Journal.pausedKey) { startup["paused"] = "paused (\(paused))" }
+            try operate.prepare(startup: OutboxEvent(kind: "startup", fields: startup), at: now)
+        } catch {
+            BotCommandSupport.printError("trading-bot run: \(error)")
+            throw ExitCode(2)
+        }
+        operate.start(poll: !once, watch: !once, watchEveryMilliseconds: watchEveryMilliseconds)
+        if once { await operate.pollOnce() }
+
         let loop = CandleLoop(trader: trader, clock: clock)
         loop.maxNapMilliseconds = max(1, maxNapMilliseconds)
         let lastStatus = StatusBox()
@@ -89,6 +110,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let cycles = await loop.run(maxCycles: once ? 1 : maxCycles)
         signals.forEach { $0.cancel() }
+        // What the last cycle wrote goes out before the process ends (at most 10 s; the rest waits in the outbox).
+        await operate.drain(timeout: 10)
+        operate.stop()
         logger.info("stopped after \(cycles) cycle\(cycles == 1 ? "" : "s")", metadata: ["event": "stop"])
         // For schedulers: a single cycle that failed is a failed run.
         if once && lastStatus.get() == .failed { throw ExitCode(1) }

@@ -1,11 +1,11 @@
 import Foundation
 import XCTest
-@testable import BinanceTestServer
+@testable import HTTPServer
 
 /// The HTTP/1.1 layer on its own, over real sockets: framing, keep-alive, limits, shutdown.
 /// The handler echoes what it was given, so every assertion checks what the server parsed.
-final class LoopbackHTTPServerTests: XCTestCase {
-    var server: LoopbackHTTPServer?
+final class HTTP1ServerTests: XCTestCase {
+    var server: HTTP1Server?
 
     /// Counts handler calls, so tests can tell "answered" from "never reached the handler".
     final class Calls: @unchecked Sendable {
@@ -16,10 +16,10 @@ final class LoopbackHTTPServerTests: XCTestCase {
     }
     let calls = Calls()
 
-    func start(_ limits: LoopbackHTTPServer.Limits = .init(),
+    func start(_ limits: HTTP1Server.Limits = .init(),
                reply: (@Sendable (WireRequest) -> WireReply)? = nil) throws -> UInt16 {
         let calls = self.calls
-        let s = LoopbackHTTPServer(port: 0, limits: limits) { request in
+        let s = HTTP1Server(port: 0, limits: limits) { request in
             calls.add()
             if let reply { return reply(request) }
             let echo = "\(request.method) \(request.path) ?\(request.rawQuery) |\(String(decoding: request.body, as: UTF8.self))|"
@@ -196,7 +196,7 @@ final class LoopbackHTTPServerTests: XCTestCase {
 
     func testBusyPortIsAOneLineErrorNamingIt() throws {
         let port = try start()
-        let second = LoopbackHTTPServer(port: port) { _ in .dropConnection }
+        let second = HTTP1Server(port: port) { _ in .dropConnection }
         XCTAssertThrowsError(try second.start()) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("127.0.0.1:\(port)") && text.contains("bind"), text)

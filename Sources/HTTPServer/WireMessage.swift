@@ -2,50 +2,55 @@ import Foundation
 
 /// One HTTP/1.x request as it came off the socket. Named "Wire…" so it never clashes with the
 /// Binance client's own HTTPRequest/HTTPResponse types in modules that import both.
-struct WireRequest: Sendable {
+public struct WireRequest: Sendable {
     /// Upper-case method token, e.g. "GET".
-    var method: String
+    public var method: String
     /// Percent-decoded path without the query, e.g. "/fapi/v1/order".
-    var path: String
+    public var path: String
     /// The query exactly as sent (still percent-encoded, no leading "?"); "" when absent.
-    var rawQuery: String
+    public var rawQuery: String
     /// Minor version of HTTP/1.x: 0 or 1.
-    var minorVersion: Int
+    public var minorVersion: Int
     /// Header fields in arrival order, names as sent.
-    var headers: [(name: String, value: String)]
-    var body: Data
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+
+    public init(method: String, path: String, rawQuery: String, minorVersion: Int, headers: [(name: String, value: String)], body: Data) {
+        self.method = method; self.path = path; self.rawQuery = rawQuery; self.minorVersion = minorVersion
+        self.headers = headers; self.body = body
+    }
 
     /// The last value of a header, name compared case-insensitively.
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
     /// The comma-separated tokens of every `Connection` header, lower-cased.
-    var connectionTokens: Set<String> {
+    public var connectionTokens: Set<String> {
         Set(headers.filter { $0.name.lowercased() == "connection" }
             .flatMap { $0.value.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
     }
 
     /// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 closes it unless told `keep-alive`.
-    var wantsKeepAlive: Bool {
+    public var wantsKeepAlive: Bool {
         let tokens = connectionTokens
         return minorVersion >= 1 ? !tokens.contains("close") : tokens.contains("keep-alive")
     }
 }
 
 /// An HTTP answer; the server adds Content-Length and Connection itself.
-struct WireResponse: Sendable {
-    var status: Int
-    var headers: [(name: String, value: String)]
-    var body: Data
+public struct WireResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: Data
 
-    init(status: Int, headers: [(name: String, value: String)] = [], body: Data = Data()) {
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: Data = Data()) {
         self.status = status; self.headers = headers; self.body = body
     }
 
     /// A one-line plain-text answer, for errors of the HTTP layer itself (bad framing, sizes).
-    static func text(_ status: Int, _ message: String) -> WireResponse {
+    public static func text(_ status: Int, _ message: String) -> WireResponse {
         WireResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Data((message + "\n").utf8))
     }
 
@@ -96,7 +101,7 @@ struct WireResponse: Sendable {
 
 /// What a handler wants done with a request: answer it, or end the connection without a byte
 /// (the `acceptThenDrop` fault: the request was processed but the client never learns the outcome).
-enum WireReply: Sendable {
+public enum WireReply: Sendable {
     case send(WireResponse)
     case dropConnection
 }

@@ -4,10 +4,10 @@ import Foundation
 /// early (pipelining) for the next request. Blocking; the socket's receive timeout bounds each read.
 final class RequestReader {
     let fd: Int32
-    let limits: LoopbackHTTPServer.Limits
+    let limits: HTTP1Server.Limits
     private var buffer: [UInt8] = []
 
-    init(fd: Int32, limits: LoopbackHTTPServer.Limits) {
+    init(fd: Int32, limits: HTTP1Server.Limits) {
         self.fd = fd
         self.limits = limits
     }

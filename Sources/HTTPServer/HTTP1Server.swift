@@ -6,32 +6,46 @@ import Darwin
 import Foundation
 
 /// Why the server could not start listening; one line naming the address and what to do.
-struct LoopbackHTTPError: Error, CustomStringConvertible {
-    var port: UInt16
-    var step: String
-    var reason: String
+public struct HTTPServerError: Error, CustomStringConvertible {
+    public var host: String = "127.0.0.1"
+    public var port: UInt16
+    public var step: String
+    public var reason: String
 
-    var description: String {
-        "cannot \(step) 127.0.0.1:\(port): \(reason); pick another port (or 0 for a free one)"
+    public var description: String {
+        "cannot \(step) \(host):\(port): \(reason); pick another port (or 0 for a free one)"
     }
 }
 
-/// A small HTTP/1.1 server on 127.0.0.1 over plain POSIX sockets: one accept thread, one thread
-/// per connection with blocking reads, keep-alive, TCP_NODELAY. Made for tests, where a handful of
+/// A small HTTP/1.1 server over plain POSIX sockets: one accept thread, one thread per connection with blocking
+/// reads, keep-alive, TCP_NODELAY, bounded header/body sizes, idle time-out and connection count (so a client
+/// cannot exhaust threads). Shared by the loopback Binance server, the bot's status page / REST API and the test
+/// fakes (the Telegram-compatible server). It was first made for tests, where a handful of
 /// clients talk to it. It replaced a third-party server whose FoundationNetworking import linked libcurl into
 /// every `trading-bot` process and whose sockets could not disable Nagle (~40 ms per reused request).
-final class LoopbackHTTPServer: @unchecked Sendable {
-    typealias Handler = @Sendable (WireRequest) -> WireReply
+public final class HTTP1Server: @unchecked Sendable {
+    public typealias Handler = @Sendable (WireRequest) -> WireReply
 
-    struct Limits: Sendable {
+    public struct Limits: Sendable {
         /// Request line plus headers; more is answered 431.
-        var maxHeaderBytes = 64 * 1024
+        public var maxHeaderBytes = 64 * 1024
         /// Content-Length above this is answered 413.
-        var maxBodyBytes = 16 * 1024 * 1024
+        public var maxBodyBytes = 16 * 1024 * 1024
         /// A connection with no complete request for this long is closed (so threads never leak).
-        var idleTimeoutSeconds: Double = 300
+        public var idleTimeoutSeconds: Double = 300
+        /// Open connections beyond this are answered 503 and closed at once.
+        public var maxConnections = 256
+
+        public init(maxHeaderBytes: Int = 64 * 1024, maxBodyBytes: Int = 16 * 1024 * 1024, idleTimeoutSeconds: Double = 300,
+                    maxConnections: Int = 256) {
+            self.maxConnections = maxConnections
+            self.maxHeaderBytes = maxHeaderBytes
+            self.maxBodyBytes = maxBodyBytes
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+        }
     }
 
+    public let host: String
     let requestedPort: UInt16
     let limits: Limits
     let handler: Handler
@@ -46,21 +60,24 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     /// Open client sockets → whether a handler is running for it (those are not waited for).
     private var connections: [Int32: Bool] = [:]
 
-    init(port: UInt16, limits: Limits = Limits(), handler: @escaping Handler) {
+    /// `host` is an IPv4 address: 127.0.0.1 (the default) or, for a status page other machines reach, 0.0.0.0 or
+    /// an interface's address. Callers decide whether a non-loopback bind is allowed.
+    public init(host: String = "127.0.0.1", port: UInt16, limits: Limits = Limits(), handler: @escaping Handler) {
+        self.host = host
         self.requestedPort = port
         self.limits = limits
         self.handler = handler
     }
 
     /// The bound port, valid after `start()`.
-    var port: UInt16 { state.lock(); defer { state.unlock() }; return boundPort }
+    public var port: UInt16 { state.lock(); defer { state.unlock() }; return boundPort }
 
     /// Binds, listens and starts accepting; returns the bound port (the ephemeral one for port 0).
     @discardableResult
-    func start() throws -> UInt16 {
+    public func start() throws -> UInt16 {
         state.lock(); defer { state.unlock() }
         guard !started else { return boundPort }
-        let fd = try Self.openListener(port: requestedPort)
+        let fd = try Self.openListener(host: host, port: requestedPort)
         listenFD = fd
         boundPort = try Self.boundPort(of: fd, requested: requestedPort)
         started = true
@@ -73,7 +90,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Closes the listener and every open connection (a handler still running, e.g. sleeping in a
     /// latency fault, finds its socket shut when it answers). Waits briefly for the threads to end.
-    func stop() {
+    public func stop() {
         state.lock(); defer { state.unlock() }
         guard started, !stopping else { return }
         stopping = true
@@ -98,6 +115,13 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             }
             state.lock()
             if stopping { state.unlock(); close(client); break }
+            if connections.count >= limits.maxConnections {
+                state.unlock()
+                Socket.setTimeout(client, SO_SNDTIMEO, seconds: 1)
+                _ = Socket.writeAll(client, WireResponse.text(503, "too many connections").serialized(keepAlive: false))
+                close(client)
+                continue
+            }
             connections[client] = false
             state.unlock()
             Socket.setOption(client, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
@@ -162,28 +186,31 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     // MARK: socket setup
 
-    private static func openListener(port: UInt16) throws -> Int32 {
+    private static func openListener(host: String, port: UInt16) throws -> Int32 {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw LoopbackHTTPError(port: port, step: "create a socket for", reason: Socket.errorText()) }
+        guard fd >= 0 else { throw HTTPServerError(host: host, port: port, step: "create a socket for", reason: Socket.errorText()) }
         Socket.setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            close(fd)
+            throw HTTPServerError(host: host, port: port, step: "bind", reason: "'\(host)' is not an IPv4 address")
+        }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0 else {
             let reason = Socket.errorText(); close(fd)
-            throw LoopbackHTTPError(port: port, step: "bind", reason: reason)
+            throw HTTPServerError(host: host, port: port, step: "bind", reason: reason)
         }
         guard listen(fd, 128) == 0 else {
             let reason = Socket.errorText(); close(fd)
-            throw LoopbackHTTPError(port: port, step: "listen on", reason: reason)
+            throw HTTPServerError(host: host, port: port, step: "listen on", reason: reason)
         }
         return fd
     }
@@ -196,7 +223,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         }
         guard ok == 0 else {
             let reason = Socket.errorText(); close(fd)
-            throw LoopbackHTTPError(port: requested, step: "read the bound port of", reason: reason)
+            throw HTTPServerError(port: requested, step: "read the bound port of", reason: reason)
         }
         return UInt16(bigEndian: address.sin_port)
     }
