@@ -31,17 +31,18 @@ public struct CloseAll: Sendable {
     }
 
     /// `now` is exchange time (ms); `source` names who asked ("telegram:123", "api", "cli").
-    public func run(now: Int64, source: String) async -> CloseAllReport {
+    /// `notify` false when the caller answers the person itself (Telegram replies with the report).
+    public func run(now: Int64, source: String, notify: Bool = true) async -> CloseAllReport {
         if let gate {
             await gate.acquire()
-            let report = await steps(now: now, source: source)
+            let report = await steps(now: now, source: source, notify: notify)
             await gate.release()
             return report
         }
-        return await steps(now: now, source: source)
+        return await steps(now: now, source: source, notify: notify)
     }
 
-    private func steps(now: Int64, source: String) async -> CloseAllReport {
+    private func steps(now: Int64, source: String, notify: Bool) async -> CloseAllReport {
         var report = CloseAllReport()
         func step(_ what: String, _ body: () async throws -> String) async {
             do { report.steps.append(try await body()) } catch {
@@ -103,7 +104,7 @@ public struct CloseAll: Sendable {
             "symbol": symbol, "title": report.flat && report.failures == 0 ? "Close-all done" : "Close-all INCOMPLETE",
             "message": report.steps.joined(separator: "\n") + "\n(asked by \(source))",
         ])
-        try? journal.recordEvent(kind: "closeall", message: "\(source): \(report.summary)", at: now, notify: [event])
+        try? journal.recordEvent(kind: "closeall", message: "\(source): \(report.summary)", at: now, notify: notify ? [event] : [])
         return report
     }
 }

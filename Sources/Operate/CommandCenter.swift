@@ -46,9 +46,9 @@ public final class CommandCenter: @unchecked Sendable {
         } catch { return "⛔ Could not resume: \(TelegramHTML.escape(String(describing: error)))" }
     }
 
-    public func runCloseAll(source: String) async -> CloseAllReport? {
+    public func runCloseAll(source: String, notify: Bool = true) async -> CloseAllReport? {
         guard let closeAll else { return nil }
-        return await closeAll.run(now: await exchangeNow(), source: source)
+        return await closeAll.run(now: await exchangeNow(), source: source, notify: notify)
     }
 
     // MARK: answers (Telegram HTML)

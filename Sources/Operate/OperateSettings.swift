@@ -18,6 +18,7 @@ public struct OperateSettings: Sendable {
         public var apiURL: String
         public var notifications: NotificationSettings
         public var confirmSeconds: Int
+        public var timeoutSeconds: Int
     }
 
     public struct Webhook: Sendable {
@@ -53,7 +54,8 @@ public struct OperateSettings: Sendable {
             }
             telegram = Telegram(token: token, chatID: chat, allowedUsers: users, apiURL: values["TELEGRAM_API_URL"] ?? "https://api.telegram.org",
                                 notifications: try NotificationSettings.parse(values["TELEGRAM_NOTIFICATIONS"] ?? "", key: "TELEGRAM_NOTIFICATIONS"),
-                                confirmSeconds: Int(values["TELEGRAM_CONFIRM_TIMEOUT"] ?? "60") ?? 60)
+                                confirmSeconds: Int(values["TELEGRAM_CONFIRM_TIMEOUT"] ?? "60") ?? 60,
+                                timeoutSeconds: Int(values["TELEGRAM_TIMEOUT"] ?? "15") ?? 15)
         }
         if let url = values["WEBHOOK_URL"] {
             webhook = Webhook(url: url, format: WebhookChannel.Format(rawValue: values["WEBHOOK_FORMAT"] ?? "json") ?? .json,

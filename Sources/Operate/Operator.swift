@@ -31,7 +31,7 @@ public final class Operator: @unchecked Sendable {
         var dispatchers: [OutboxDispatcher] = []
         var telegram: TelegramControl?
         if let t = settings.telegram {
-            let sendAPI = TelegramBotAPI(token: t.token, apiURL: t.apiURL, transport: CurlTransport(connectTimeoutMs: 5_000, totalTimeoutMs: 15_000))
+            let sendAPI = TelegramBotAPI(token: t.token, apiURL: t.apiURL, transport: CurlTransport(connectTimeoutMs: 5_000, totalTimeoutMs: t.timeoutSeconds * 1000))
             dispatchers.append(OutboxDispatcher(channel: TelegramChannel(api: sendAPI, chatID: t.chatID, settings: t.notifications),
                                                 store: store, log: log))
             let pollAPI = TelegramBotAPI(token: t.token, apiURL: t.apiURL, transport: CurlTransport(connectTimeoutMs: 5_000, totalTimeoutMs: 40_000))

@@ -123,6 +123,7 @@ extension ConfigKey {
                   help: "per event type on/silent/off, e.g. entry=on,entry_fill=silent,status=off"),
         ConfigKey(name: "TELEGRAM_CONFIRM_TIMEOUT", kind: .integer(1...3600), defaultValue: "60",
                   help: "seconds a Confirm button of a destructive command stays valid"),
+        ConfigKey(name: "TELEGRAM_TIMEOUT", kind: .integer(1...120), defaultValue: "15", help: "seconds one Bot API send may take"),
         ConfigKey(name: "WEBHOOK_URL", kind: .url, defaultValue: nil, help: "POST every notification as JSON to this URL"),
         ConfigKey(name: "WEBHOOK_FORMAT", kind: .choice(["json", "discord", "slack"]), defaultValue: "json", help: "body of webhook posts"),
         ConfigKey(name: "WEBHOOK_NOTIFICATIONS", kind: .text, defaultValue: nil, help: "per event type on/silent/off for the webhook"),

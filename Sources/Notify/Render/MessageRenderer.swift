@@ -26,7 +26,7 @@ public enum MessageRenderer {
             add("Amount", "filled"); add("Price", "average")
             if let fee = f["fee"] { lines.append(.init("Fee", fee + (f["fee_currency"].map { " \($0)" } ?? ""))) }
             if entry.kind != "entry_fill", let pnl = realisedPnL(f) { lines.append(.init("Realised P&L", pnl)) }
-            add("Entry price", "entry_price"); add("Reason", "reason")
+            add("Entry price", "entry_price"); add("Reason", "reason"); add("Client id", "client_order_id")
         case "entry_cancel", "exit_cancel", "stoploss_cancel":
             title = "✖️ Order cancelled\(symbol)"
             orderLines(f, &lines)

@@ -187,7 +187,7 @@ public final class TelegramControl: @unchecked Sendable {
         guard parts[0] == "confirm" else { return ("Unknown button.", "unknown button") }
         switch action {
         case "closeall":
-            guard let report = await center.runCloseAll(source: "telegram:\(user)") else {
+            guard let report = await center.runCloseAll(source: "telegram:\(user)", notify: false) else {
                 return ("Close-all is not available in this process.", "close-all unavailable")
             }
             let title = report.flat && report.failures == 0 ? "✅ <b>Close-all done</b>" : "⛔ <b>Close-all INCOMPLETE</b>"
