@@ -98,14 +98,8 @@ public struct TraderBacktest {
         }
     }
 
-    /// A market whose filters suit the price scale of `candles` (Binance's BTCUSDT filters at BTC prices):
-    /// tick ≈ 5 significant digits of the lowest price, step so that the smallest order is worth ≈ 0.1–1 USDT.
-    public static func market(symbol: String, candles: [Candle]) -> Market {
-        let lows = candles.map(\.low).filter { $0 > 0 }
-        let minPrice = lows.min() ?? 1, maxPrice = candles.map(\.high).max() ?? 1
-        let tickExp = min(-1, Int(floor(log10(minPrice))) - 4)
-        let stepExp = max(-3, min(0, Int(floor(log10(100 / maxPrice)))))
-        func pow10(_ e: Int) -> Decimal { Decimal(sign: .plus, exponent: e, significand: 1) }
-        return SimulationSettings.market(symbol: symbol, tick: pow10(tickExp), step: pow10(stepExp), minNotional: 100)
+    /// A market whose filters suit the price scale of `candles` (`MarketFilters.derived`).
+    public static func market(symbol: String, candles: [Candle], balance: Decimal = 10_000, leverage: Int = 1) -> Market {
+        MarketFilters.derived(symbol: symbol, candles: candles, balance: balance, leverage: leverage)
     }
 }

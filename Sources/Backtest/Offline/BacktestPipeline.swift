@@ -14,15 +14,19 @@ public enum BacktestPipeline {
     /// `trader`: the live Trader with its journal (the default). `replay`: `StrategyReplay`, same decisions, faster.
     public enum Engine: String, CaseIterable { case trader, replay }
 
+    /// - Parameter market: the simulated market's filters (`--market-filters FILE`); nil derives them from the candles.
     public static func run(setup: OfflineSetup, from: Int64?, to: Int64?, simulation: SimulationSettings,
-                           journalPath: String = ":memory:", engine: Engine = .trader) async throws -> Outcome {
+                           journalPath: String = ":memory:", engine: Engine = .trader, market given: Market? = nil) async throws -> Outcome {
         let candles = setup.input.candles
         let batch = ModelBatchPredictor(setup.predictor)
         let range = try TraderBacktest.decisionRange(candles: candles, windowSize: batch.windowSize, from: from, to: to)
         let tp = Date()
         let precomputed = try TraderBacktest.precompute(candles: candles, range: range, predictor: batch)
         let predictSeconds = Date().timeIntervalSince(tp)
-        let market = TraderBacktest.market(symbol: setup.config.symbol, candles: Array(candles[range]))
+        var market = given ?? TraderBacktest.market(symbol: setup.config.symbol, candles: Array(candles[range]),
+                                                    balance: simulation.initialBalance, leverage: setup.config.leverage)
+        market.taker = simulation.takerFee
+        market.maker = simulation.makerFee
         let ts = Date()
         let result: BacktestResult
         switch engine {
@@ -43,7 +47,10 @@ public enum BacktestPipeline {
                                                marginMode: c.marginType, orderType: c.orderType, threshold: c.threshold,
                                                stopLoss: c.stopLoss, stopLossOnExchange: c.stopLossOnExchange,
                                                takerFee: simulation.takerFee, makerFee: simulation.makerFee,
-                                               fundingRatePer8h: simulation.fundingRate)
+                                               fundingRatePer8h: simulation.fundingRate,
+                                               marketFilters: MarketFilters.describe(market)
+                                                   + (given == nil ? " (derived from the candles' prices; --market-filters FILE for a real exchangeInfo entry)"
+                                                                   : " (from --market-filters)"))
         let report = BacktestReport(candlesFile: setup.input.path, model: c.modelPath, settings: settings, result: result,
                                     intervalMs: interval,
                                     warnings: setup.warnings + setup.overlapWarnings(from: periodStart, to: periodEnd, what: "backtested"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backtest
+import Binance
 import Foundation
 
 /// `trading-bot backtest`: the live Trader, Strategy and Orderer replayed on a simulated USDⓈ-M exchange.
@@ -33,6 +34,9 @@ struct BacktestCommand: AsyncParsableCommand {
     @Flag(help: "Time evaluate and backtest (use with --synthetic-minutes or --candles).") var bench = false
     @Option(help: "trader: the live Trader with its journal; replay: the same Strategy/Orderer/exchange without the journal (fast). Default trader (bench: replay).")
     var engine: String?
+    @Option(name: .customLong("market-filters"),
+            help: "Binance exchangeInfo JSON (the whole answer or one symbols[] entry): use that symbol's real filters instead of ones derived from the candles.")
+    var marketFilters: String?
 
     func run() async throws {
         var sim = SimulationSettings()
@@ -68,9 +72,11 @@ struct BacktestCommand: AsyncParsableCommand {
                                           engines: [engine.flatMap(BacktestPipeline.Engine.init(rawValue:)) ?? .replay])
                 return
             }
+            let market = try marketFilters.map { try MarketFile.load(path: $0, marketID: setup.config.marketID) }
             let outcome = try await BacktestPipeline.run(setup: setup, from: fromMs, to: toMs, simulation: sim,
                                                          journalPath: journal ?? ":memory:",
-                                                         engine: engine.flatMap(BacktestPipeline.Engine.init(rawValue:)) ?? .trader)
+                                                         engine: engine.flatMap(BacktestPipeline.Engine.init(rawValue:)) ?? .trader,
+                                                         market: market)
             if let out { _ = try outcome.report.write(to: out, result: outcome.result) }
             if let report { try outcome.report.html(result: outcome.result).write(toFile: report, atomically: true, encoding: .utf8) }
             if json {
