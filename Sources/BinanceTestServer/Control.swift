@@ -100,6 +100,9 @@ extension BinanceTestServer {
                 .object([
                     ("apiKey", .string(a.apiKey)),
                     ("walletBalance", .string(WireDecimal.plain(a.walletBalance))),
+                    // One wallet for every market: what is left for new margin after all positions and orders.
+                    ("availableBalance", .string(WireDecimal.plain(engine.available(a, at: t)))),
+                    ("marginTypes", .object(a.marginType.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                     ("positions", .array(options.symbols.map { engine.positionRecord(a, $0.symbol, at: t) }.filter { $0.positionAmt != 0 }.map { p in
                         .object([("symbol", .string(p.symbol)), ("positionAmt", .string(WireDecimal.plain(p.positionAmt))),
                                  ("entryPrice", .string(WireDecimal.plain(p.entryPrice))),

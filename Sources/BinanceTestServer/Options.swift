@@ -50,13 +50,28 @@ extension BinanceTestServer {
             tickSize: dec("0.01"), minPrice: dec("0.01"), maxPrice: dec("306177"),
             stepSize: dec("0.001"), minQty: dec("0.001"), maxQty: dec("10000"), marketMaxQty: dec("2000"),
             minNotional: dec("20"))
+
+        /// LTCUSDT: tick 0.01, step 0.001, minQty 0.001, maxQty 100000 (market 5000), notional 20.
+        public static let ltcusdt = SymbolSpec(
+            symbol: "LTCUSDT", baseAsset: "LTC", pricePrecision: 2, quantityPrecision: 3,
+            tickSize: dec("0.01"), minPrice: dec("0.01"), maxPrice: dec("100000"),
+            stepSize: dec("0.001"), minQty: dec("0.001"), maxQty: dec("100000"), marketMaxQty: dec("5000"),
+            minNotional: dec("20"))
+
+        /// DOGEUSDT: tick 0.00001, step 1, minQty 1, maxQty 50000000 (market 30000000), notional 5.
+        public static let dogeusdt = SymbolSpec(
+            symbol: "DOGEUSDT", baseAsset: "DOGE", pricePrecision: 6, quantityPrecision: 0,
+            tickSize: dec("0.00001"), minPrice: dec("0.00001"), maxPrice: dec("30"),
+            stepSize: dec("1"), minQty: dec("1"), maxQty: dec("50000000"), marketMaxQty: dec("30000000"),
+            minNotional: dec("5"))
     }
 
     /// Everything configurable about a server instance; the defaults are Binance's own numbers.
     public struct Options: Sendable {
         /// Port to bind on 127.0.0.1; 0 picks an ephemeral port.
         public var port: UInt16 = 0
-        public var symbols: [SymbolSpec] = [.btcusdt, .ethusdt]
+        /// Markets served, each with its own filters, prices (candles) and margin type per account; one wallet.
+        public var symbols: [SymbolSpec] = [.btcusdt, .ethusdt, .ltcusdt, .dogeusdt]
         public var makerFeeRate: Decimal = dec("0.0002")
         public var takerFeeRate: Decimal = dec("0.0005")
         public var defaultLeverage: Int = 20

@@ -78,7 +78,7 @@ final class OrderTests: ServerTestCase {
         let stop = try code([("side", "SELL"), ("type", "STOP_MARKET"), ("quantity", "0.01"), ("stopPrice", "59000")])
         XCTAssertEqual(stop.0, -4120)
         XCTAssertEqual(stop.1, "Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.")
-        let sym = try client.signed("POST", "/fapi/v1/order", [("symbol", "DOGEUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "1")], server: server)
+        let sym = try client.signed("POST", "/fapi/v1/order", [("symbol", "XRPUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "1")], server: server)
         XCTAssertEqual(sym.code, -1121)
         XCTAssertEqual(sym.msg, "Invalid symbol.")
         XCTAssertTrue(server.orders().isEmpty)

@@ -46,6 +46,24 @@ public struct BotConfig: Sendable {
     /// The validated text of `ConfigKey.operateKeys` that are set, by key (read by the `Operate` module).
     public var operate: [String: String] = [:]
 
+    // MARK: several symbols (SYMBOLS); all empty/nil for the single-SYMBOL bot, whose behaviour is unchanged.
+
+    /// The configuration of every traded symbol, in SYMBOLS order, each with its `symbols:` section applied.
+    /// Empty when SYMBOLS is not set: the process then trades `symbol` alone, as before.
+    public var symbolConfigs: [BotConfig] = []
+    /// This symbol's allotment (one of the two is set in each element of `symbolConfigs`).
+    public var stakeFraction: Decimal?
+    public var stakeAmount: Decimal?
+    /// Account-level caps shared by all symbols.
+    public var maxOpenPositions: Int?
+    public var maxMarginRatio: Decimal?
+    public var dailyLossLimit: Decimal?
+
+    /// True when SYMBOLS is set: one process, one account, several markets.
+    public var isMultiSymbol: Bool { !symbolConfigs.isEmpty }
+    /// What the process trades: `symbolConfigs`, or this configuration alone.
+    public var traded: [BotConfig] { symbolConfigs.isEmpty ? [self] : symbolConfigs }
+
     /// Feature columns in model order; the shipped model and the reference training use this order.
     public static let featureColumns = ["open", "high", "low", "close", "volume"]
 

@@ -14,6 +14,8 @@ public struct ConfigKey: Sendable {
         case decimal(min: Decimal, max: Decimal?, minInclusive: Bool)
         case boolean
         case symbol
+        /// Several unified symbols: a YAML list, or one string separated by commas (environment variables).
+        case symbolList
         case timeframe
         case existingFile
         case url
@@ -42,6 +44,7 @@ public struct ConfigKey: Sendable {
             return "a number \(low)"
         case .boolean: return "true or false"
         case .symbol: return "a unified linear-futures symbol BASE/QUOTE:SETTLE with QUOTE = SETTLE, e.g. BTC/USDT:USDT"
+        case .symbolList: return "a list of unified symbols, e.g. [BTC/USDT:USDT, ETH/USDT:USDT] (or comma-separated)"
         case .timeframe: return "one of " + Timeframes.all.joined(separator: ", ")
         case .existingFile: return "the path of an existing file"
         case .url: return "an http:// or https:// URL"
@@ -109,6 +112,19 @@ extension ConfigKey {
                   help: "share of the free balance an entry may use (Freqtrade's key): the rest is a buffer against the price moving before the fill"),
         ConfigKey(name: "DRY_RUN_BALANCE", kind: .decimal(min: 0, max: nil, minInclusive: false), defaultValue: "10000",
                   help: "starting quote balance of the simulated dry-run account"),
+        // Several symbols in one process (see `symbols:` sections) and the account-level caps they share.
+        ConfigKey(name: "SYMBOLS", kind: .symbolList, defaultValue: nil,
+                  help: "trade these symbols in one process on one account (SYMBOL is then ignored); per-symbol keys go under symbols: SYMBOL:"),
+        ConfigKey(name: "STAKE_FRACTION", kind: .decimal(min: 0, max: 1, minInclusive: false), defaultValue: nil,
+                  help: "per symbol: the share of the account's equity one entry of this symbol may commit as margin"),
+        ConfigKey(name: "STAKE_AMOUNT", kind: .decimal(min: 0, max: nil, minInclusive: false), defaultValue: nil,
+                  help: "per symbol: the margin in USDT one entry of this symbol may commit (instead of STAKE_FRACTION)"),
+        ConfigKey(name: "MAX_OPEN_POSITIONS", kind: .integer(1...1000), defaultValue: nil,
+                  help: "no new entry while this many positions are open across all symbols"),
+        ConfigKey(name: "MAX_MARGIN_RATIO", kind: .decimal(min: 0, max: 1, minInclusive: false), defaultValue: nil,
+                  help: "no entry that would bring the margin in use above this fraction of the account's equity"),
+        ConfigKey(name: "DAILY_LOSS_LIMIT", kind: .decimal(min: 0, max: nil, minInclusive: false), defaultValue: nil,
+                  help: "no new entries for the rest of the UTC day once realised + unrealised loss since 00:00 UTC reaches this many USDT"),
     ] + operateKeys
 
     /// Operate and observe (issue 11): notifications, Telegram control, the status page / REST API. Their values
@@ -133,6 +149,12 @@ extension ConfigKey {
         ConfigKey(name: "API_SERVER_PASSWORD", kind: .secret, defaultValue: nil, help: "password of the status page / API login (environment only)"),
         ConfigKey(name: "DEADMAN_UNREACHABLE_MINUTES", kind: .integer(1...10_080), defaultValue: "30",
                   help: "warn when the exchange has been unreachable this long"),
+    ]
+
+    /// Keys a `symbols: SYMBOL:` section may set for that symbol alone.
+    public static let perSymbol: Set<String> = [
+        "MODEL_PATH", "SCALERS_PATH", "INTERVAL", "WINDOW_SIZE", "TARGET_COLUMN", "THRESHOLD", "STOP_LOSS", "LEVERAGE",
+        "MARGIN_TYPE", "ORDER_TYPE", "STOP_LOSS_ON_EXCHANGE", "STAKE_FRACTION", "STAKE_AMOUNT", "MIN_ORDER_AMOUNT",
     ]
 
     public static let byName: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -49,6 +49,7 @@ public struct ConfigLoader {
         let configDir = configURL.deletingLastPathComponent().path
 
         var raw: [String: RawValue] = [:]
+        var symbolSections = SymbolSections()
         for key in ConfigKey.all {
             if let value = key.defaultValue {
                 raw[key.name] = RawValue(text: value, origin: "built-in default", baseDirectory: configDir)
@@ -59,7 +60,9 @@ public struct ConfigLoader {
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: configURL.path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw ConfigError.unreadable(file: path, reason: "is a directory; pass the path of a config.yaml file") }
-            let sections = try ConfigLoader.readSections(file: path, url: configURL)
+            let split = SymbolSections.split(try ConfigLoader.readSections(file: path, url: configURL), file: path, issues: &issues)
+            let sections = split.rest
+            symbolSections = split.symbols
             let fileValues = ConfigLoader.apply(sections: sections, selected: selected, file: path, baseDirectory: configDir,
                                                 issues: &issues, warnings: &warnings)
             raw.merge(fileValues) { _, new in new }
@@ -83,8 +86,16 @@ public struct ConfigLoader {
         }
 
         var validator = ConfigValidator(raw: raw, checkFiles: requireModelFiles)
-        let config = validator.build(environment: selected, requireCredentials: requireCredentials)
+        var config = validator.build(environment: selected, requireCredentials: requireCredentials)
         issues += validator.issues
+        let symbolsValid = !issues.contains { $0.key == "SYMBOLS" }
+        let perSymbol = !symbolsValid ? [] : symbolSections.configurations(global: raw, configDirectory: configDir, environment: selected,
+                                                      checkFiles: requireModelFiles, issues: &issues, warnings: &warnings)
+        if let first = perSymbol.first {
+            config?.symbolConfigs = perSymbol
+            // The process-wide view (banners, the journal) names the first symbol.
+            config?.symbol = first.symbol
+        }
         if !issues.isEmpty { throw ConfigError.invalid(issues) }
         guard let config else { throw ConfigError.invalid([]) }
         return Result(config: config, warnings: warnings)
@@ -155,6 +166,12 @@ public struct ConfigLoader {
             guard let section = sections.first(where: { $0.name == name }) else { continue }
             for (key, node) in section.entries where ConfigKey.byName[key] != nil {
                 let origin = "\(file)\(node.mark.map { ":\($0.line)" } ?? "") (\(name))"
+                if key == "SYMBOLS", let list = node.sequence {
+                    // A YAML list of symbols; kept as comma-separated text like the environment variable.
+                    let origin = "\(file)\(node.mark.map { ":\($0.line)" } ?? "") (\(name))"
+                    result[key] = RawValue(text: list.map { $0.string ?? "" }.joined(separator: ","), origin: origin, baseDirectory: baseDirectory)
+                    continue
+                }
                 guard let scalar = node.scalar else {
                     issues.append(ConfigIssue(key: key, value: nil, origin: origin, problem: "must be a single value, not a list or mapping"))
                     continue

@@ -52,7 +52,17 @@ struct ConfigValidator {
             environment: environment)
         config.tradableBalanceRatio = decimal("TRADABLE_BALANCE_RATIO") ?? PositionSizer.defaultTradableBalanceRatio
         for key in ConfigKey.operateKeys { if let value = text(key.name), !value.isEmpty { config.operate[key.name] = value } }
+        config.stakeFraction = decimal("STAKE_FRACTION")
+        config.stakeAmount = decimal("STAKE_AMOUNT")
+        config.maxOpenPositions = text("MAX_OPEN_POSITIONS").flatMap { Int($0) }
+        config.maxMarginRatio = decimal("MAX_MARGIN_RATIO")
+        config.dailyLossLimit = decimal("DAILY_LOSS_LIMIT")
         return config
+    }
+
+    /// SYMBOLS as a list (comma-separated text; the loader joins a YAML list with commas).
+    static func symbolList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private func text(_ name: String) -> String? {
@@ -117,6 +127,15 @@ struct ConfigValidator {
             return ConfigValidator.parseBool(text) != nil ? true : fail("not a boolean")
         case .symbol:
             return ConfigValidator.isUnifiedLinearSymbol(text) ? true : fail(ConfigValidator.symbolHint(text))
+        case .symbolList:
+            let symbols = ConfigValidator.symbolList(text)
+            guard !symbols.isEmpty else { return fail("empty") }
+            if let bad = symbols.first(where: { !ConfigValidator.isUnifiedLinearSymbol($0) }) {
+                return fail("'\(bad)' is \(ConfigValidator.symbolHint(bad))")
+            }
+            var seen = Set<String>()
+            if let twice = symbols.first(where: { !seen.insert($0).inserted }) { return fail("\(twice) is listed twice") }
+            return true
         case .timeframe:
             return Timeframes.all.contains(text) ? true : fail("not a Binance futures interval")
         case .existingFile:

@@ -94,9 +94,10 @@ public struct OrderSender: Sendable {
     }
 
     /// Resolves every order left pending (the crash window between sending and recording). Returns a note per order.
-    public func reconcilePending(now: Int64) async throws -> [String] {
+    /// With `onlyOwnSymbol`, only this sender's symbol (several symbols share one journal).
+    public func reconcilePending(now: Int64, onlyOwnSymbol: Bool = false) async throws -> [String] {
         var notes: [String] = []
-        for order in try journal.pendingOrders() {
+        for order in try onlyOwnSymbol ? journal.pendingOrders(symbol: symbol) : journal.pendingOrders() {
             switch try await resolve(order, now: now) {
             case .sent(let found):
                 notes.append("order \(order.clientOrderID) was placed (status \(found.status.rawValue), filled \(Precision.format(found.filled)))")

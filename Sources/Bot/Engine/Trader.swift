@@ -42,6 +42,9 @@ public final class Trader: @unchecked Sendable {
     public let sender: OrderSender
     /// Waits `seconds` between retries; a no-op in backtests.
     public var pause: @Sendable (Double) async -> Void
+    /// Asked before each entry when several symbols share one account (`MultiSymbolLoop`): the margin this entry
+    /// may commit given the free balance just read, or why it must not happen. Nil: size from the free balance.
+    public var entryGate: (@Sendable (_ symbol: String, _ freeBalance: Decimal) async -> EntryVerdict)?
     private var prepared = false
     private var cachedMarket: Market?
     /// Held for the whole of each cycle; a close-all takes it too, so the two never interleave.
@@ -75,9 +78,11 @@ public final class Trader: @unchecked Sendable {
 
     /// Brings the journal in line with the exchange after a restart: resolves orders left pending by a crash, marks
     /// interrupted cycles, and notes the position and open orders the exchange reports. Returns notes for the log.
-    public func reconcile(now: Int64) async throws -> [String] {
-        var notes = try await sender.reconcilePending(now: now)
-        for cycle in try journal.unfinishedCycles() {
+    /// With `onlyOwnSymbol` (several symbols share the journal) it touches only this Trader's symbol and tags its
+    /// events with it, so each symbol is reconciled on its own.
+    public func reconcile(now: Int64, onlyOwnSymbol: Bool = false) async throws -> [String] {
+        var notes = try await sender.reconcilePending(now: now, onlyOwnSymbol: onlyOwnSymbol)
+        for cycle in try onlyOwnSymbol ? journal.unfinishedCycles(symbol: settings.symbol) : journal.unfinishedCycles() {
             var failed = cycle
             failed.status = .failed
             failed.finishedAt = now
@@ -101,7 +106,7 @@ public final class Trader: @unchecked Sendable {
                 notes.append("position changed outside the last cycle (journal \(journalSide), exchange \(exchangeSide)): trusting the exchange")
             }
         }
-        for note in notes { try journal.recordEvent(kind: "reconcile", message: note, at: now) }
+        for note in notes { try journal.recordEvent(kind: "reconcile", message: note, symbol: settings.symbol, at: now) }
         return notes
     }
 
@@ -236,10 +241,15 @@ public final class Trader: @unchecked Sendable {
                            context: [String: String], report: inout CycleReport) async throws {
         let id = ClientOrderID.make(marketID: settings.marketID, candleTime: candleTime, purpose: .open)
         var balance = try await retrying("fetchBalance") { try await self.fetcher.balance(currency: market.settle ?? market.quote) }
+        // Several symbols on one account: the risk layer may refuse the entry or allot less than the free balance.
+        guard let allotted = try await entrySizing(side: side, free: balance.free, cycleID: cycleID, now: now, report: &report) else {
+            report.entryNotPlaced = true
+            return
+        }
         var price = try await fillPrice(side: side, close: close, report: &report)
         let request: OrderRequest
         do {
-            let entry = try orderer.entryOrder(side: side, freeBalance: balance.free, price: price, market: market, clientOrderID: id)
+            let entry = try orderer.entryOrder(side: side, freeBalance: allotted, price: price, market: market, clientOrderID: id)
             request = entry.request
             if let capped = entry.capped { report.notes.append(capped) }
         } catch let skip as OrderSkip {
@@ -263,7 +273,7 @@ public final class Trader: @unchecked Sendable {
             price = try await fillPrice(side: side, close: close, report: &report)
             let retry: OrderRequest
             do {
-                retry = try orderer.resizedEntry(request, freeBalance: balance.free, price: price, market: market)
+                retry = try orderer.resizedEntry(request, freeBalance: min(allotted, balance.free), price: price, market: market)
             } catch let skip as OrderSkip {
                 report.notes.append("refused: \(reason); no smaller order: \(skip.reason)")
                 report.entryNotPlaced = true
@@ -306,6 +316,20 @@ public final class Trader: @unchecked Sendable {
         let params: Params = ["clientOrderId": .string(stop.clientOrderID), "trigger": true]
         guard let found = try? await exchange.fetchOrder(id: nil, symbol: settings.symbol, params: params) else { return .order }
         return found.status == .closed || found.filled > 0 ? .exchangeStop : .order
+    }
+
+    /// The balance an entry is sized from: the free balance, or what `entryGate` allows; nil when it refuses
+    /// (the reason is reported and journaled).
+    private func entrySizing(side: PositionSide, free: Decimal, cycleID: Int64, now: Int64, report: inout CycleReport) async throws -> Decimal? {
+        guard let gate = entryGate else { return free }
+        switch await gate(settings.symbol, free) {
+        case .allow(let margin): return min(margin, free)
+        case .refuse(let reason):
+            report.notes.append("no \(side.rawValue) entry: \(reason)")
+            try journal.recordEvent(kind: "risk", message: "\(settings.symbol): no \(side.rawValue) entry: \(reason)", cycleID: cycleID,
+                                    symbol: settings.symbol, at: now)
+            return nil
+        }
     }
 
     private func market() async throws -> Market {

@@ -144,6 +144,22 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
+    /// Most recent cycles of `symbol` first.
+    public func recentCycles(limit: Int, symbol: String) throws -> [JournalCycle] {
+        try locked {
+            try db.query("SELECT \(Journal.cycleColumns) FROM cycles WHERE symbol = ? ORDER BY id DESC LIMIT ?", [.text(symbol), .integer(Int64(limit))])
+                .map(Journal.cycle(from:))
+        }
+    }
+
+    /// Cycles of `symbol` left `started` by a crash (restart reconciliation per symbol).
+    public func unfinishedCycles(symbol: String) throws -> [JournalCycle] {
+        try locked {
+            try db.query("SELECT \(Journal.cycleColumns) FROM cycles WHERE status = 'started' AND symbol = ? ORDER BY id", [.text(symbol)])
+                .map(Journal.cycle(from:))
+        }
+    }
+
     /// Cycles left `started` by a crash; they are marked failed on restart.
     public func unfinishedCycles() throws -> [JournalCycle] {
         try locked {
@@ -241,6 +257,21 @@ public final class Journal: @unchecked Sendable {
         try locked { try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE state = 'pending' ORDER BY id").map(Journal.order(from:)) }
     }
 
+    /// Pending orders of `symbol` (restart reconciliation per symbol).
+    public func pendingOrders(symbol: String) throws -> [JournalOrder] {
+        try locked {
+            try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE state = 'pending' AND symbol = ? ORDER BY id", [.text(symbol)])
+                .map(Journal.order(from:))
+        }
+    }
+
+    public func recentOrders(limit: Int, symbol: String) throws -> [JournalOrder] {
+        try locked {
+            try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE symbol = ? ORDER BY id DESC LIMIT ?", [.text(symbol), .integer(Int64(limit))])
+                .map(Journal.order(from:))
+        }
+    }
+
     public func orders(cycleID: Int64) throws -> [JournalOrder] {
         try locked {
             try db.query("SELECT \(Journal.orderColumns) FROM orders WHERE cycle_id = ? ORDER BY id", [.integer(cycleID)]).map(Journal.order(from:))
@@ -277,11 +308,12 @@ public final class Journal: @unchecked Sendable {
 
     // MARK: events and the paper account
 
-    public func recordEvent(kind: String, message: String, cycleID: Int64? = nil, at time: Int64, notify: [OutboxEvent] = []) throws {
+    public func recordEvent(kind: String, message: String, cycleID: Int64? = nil, symbol: String? = nil, at time: Int64,
+                            notify: [OutboxEvent] = []) throws {
         try atomically {
             try insertOutbox(notify, at: time)
-            try db.run("INSERT INTO events(at, cycle_id, kind, message) VALUES (?, ?, ?, ?)",
-                       [.integer(time), cycleID.map { .integer($0) } ?? .null, .text(kind), .text(message)])
+            try db.run("INSERT INTO events(at, cycle_id, kind, message, symbol) VALUES (?, ?, ?, ?, ?)",
+                       [.integer(time), cycleID.map { .integer($0) } ?? .null, .text(kind), .text(message), .optionalText(symbol)])
         }
     }
 
@@ -290,6 +322,24 @@ public final class Journal: @unchecked Sendable {
             try db.query("SELECT at, kind, message FROM events ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))])
                 .map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string ?? "") }
         }
+    }
+
+    /// Events of `symbol` (and, with `includeAccount`, the account-wide ones that name no symbol), newest first.
+    public func events(limit: Int, symbol: String, includeAccount: Bool = false) throws -> [(at: Int64, kind: String, message: String)] {
+        try locked {
+            try db.query("SELECT at, kind, message FROM events WHERE symbol = ?\(includeAccount ? " OR symbol IS NULL" : "") ORDER BY id DESC LIMIT ?",
+                         [.text(symbol), .integer(Int64(limit))])
+                .map { ($0[0].int ?? 0, $0[1].string ?? "", $0[2].string ?? "") }
+        }
+    }
+
+    /// A value the account-level layers keep across restarts (e.g. the equity the UTC day started with).
+    public func meta(_ key: String) throws -> String? {
+        try locked { try db.query("SELECT value FROM meta WHERE key = ?", [.text(key)]).first?.first?.string }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try locked { try db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [.text(key), .text(value)]) }
     }
 
     /// The dry-run account (balance, position) as key/value text, so it survives restarts.

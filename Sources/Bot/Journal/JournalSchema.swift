@@ -2,8 +2,10 @@
 /// `orders.client_order_id` is UNIQUE: the id is written before the order is sent, so a crash between sending and
 /// recording leaves a `pending` row that the next start looks up on the exchange.
 enum JournalSchema {
+    /// The version `statements` create; `migrations` take a file from there to `version`.
+    static let baseVersion = 1
     /// 1 for the base statements, plus one per migration step applied.
-    static var version: Int { 1 + migrations.count }
+    static var version: Int { baseVersion + migrations.count }
 
     /// Ordered schema changes after version 1; step i takes the journal from version i+1 to i+2, each in its own
     /// transaction, recorded in `meta.schema_version`. Append new steps at the end; never edit one that shipped.
@@ -40,6 +42,17 @@ enum JournalSchema {
         """
         ALTER TABLE cycles ADD COLUMN note TEXT;
         ALTER TABLE cycles ADD COLUMN exit_reason TEXT;
+        """,
+        // 4: several symbols in one journal (SYMBOLS). Events get their symbol (existing single-symbol files:
+        // taken from the cycle, or the file's only symbol); per-symbol look-ups get indexes.
+        """
+        ALTER TABLE events ADD COLUMN symbol TEXT;
+        UPDATE events SET symbol = (SELECT cycles.symbol FROM cycles WHERE cycles.id = events.cycle_id) WHERE cycle_id IS NOT NULL;
+        UPDATE events SET symbol = (SELECT MIN(symbol) FROM cycles)
+            WHERE symbol IS NULL AND (SELECT COUNT(DISTINCT symbol) FROM cycles) = 1;
+        CREATE INDEX IF NOT EXISTS cycles_symbol ON cycles(symbol, status, id);
+        CREATE INDEX IF NOT EXISTS orders_symbol ON orders(symbol, state);
+        CREATE INDEX IF NOT EXISTS events_symbol ON events(symbol, id);
         """,
     ]
 

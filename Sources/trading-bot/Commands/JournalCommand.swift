@@ -10,6 +10,7 @@ struct JournalCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Journal file; overrides JOURNAL_PATH.") var journal: String?
     @Option(name: .long, help: "How many cycles and orders to show.") var limit = 20
     @Flag(name: .long, help: "Print JSON.") var json = false
+    @Option(name: .long, help: "Only this symbol's cycles, orders and events (several symbols share one journal).") var symbol: String?
 
     func run() async throws {
         var overrides: [String: String] = [:]
@@ -25,19 +26,28 @@ struct JournalCommand: AsyncParsableCommand {
         let orders: [JournalOrder]
         do {
             store = try Journal(path: config.journalPath)
-            cycles = try store.recentCycles(limit: max(0, limit))
-            orders = try store.recentOrders(limit: max(0, limit))
+            if let symbol {
+                cycles = try store.recentCycles(limit: max(0, limit), symbol: symbol)
+                orders = try store.recentOrders(limit: max(0, limit), symbol: symbol)
+            } else {
+                cycles = try store.recentCycles(limit: max(0, limit))
+                orders = try store.recentOrders(limit: max(0, limit))
+            }
         } catch {
             BotCommandSupport.printError("trading-bot journal: \(error)")
             throw ExitCode(1)
         }
         if json {
-            let object: [String: Any] = ["journal": config.journalPath, "cycles": cycles.map(Self.json), "orders": orders.map(Self.json)]
+            var object: [String: Any] = ["journal": config.journalPath, "cycles": cycles.map(Self.json), "orders": orders.map(Self.json)]
+            if let symbol {
+                object["symbol"] = symbol
+                object["events"] = try store.events(limit: max(0, limit), symbol: symbol).map { ["at": UTCTime.iso($0.at), "kind": $0.kind, "message": $0.message] }
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("journal \(config.journalPath): last \(cycles.count) cycles")
+        print("journal \(config.journalPath): last \(cycles.count) cycles\(symbol.map { " of \($0)" } ?? "")")
         for c in cycles.reversed() {
             var line = "#\(c.id) \(UTCTime.iso(c.candleTime)) \(c.status.rawValue) \(c.mode) \(c.symbol)"
             if let close = c.close { line += " close \(close)" }

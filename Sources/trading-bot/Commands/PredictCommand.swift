@@ -13,6 +13,8 @@ struct PredictCommand: AsyncParsableCommand {
         With --candles FILE.csv the last window of the file is used and no network call is made.
         --json prints one object: symbol, interval, candle_time (ISO 8601 open time of the last closed candle), close,
         predicted, change (fraction, e.g. 0.012 = +1.2 %), signal (long | short | none), threshold, source.
+        With SYMBOLS, one line per symbol (with --json one object per line), each with its own model and settings;
+        --symbol picks one of them.
         """)
 
     @Option(name: .long, help: "Configuration file (default: ./config.yaml).") var config: String?
@@ -20,12 +22,30 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Scalers (.pkl or .json); overrides SCALERS_PATH.") var scalers: String?
     @Option(name: .long, help: "Predict from the last window of this candle CSV instead of the exchange.") var candles: String?
     @Flag(name: .long, help: "Print one JSON object.") var json = false
+    @Option(name: .long, help: "With SYMBOLS: predict only this symbol.") var symbol: String?
 
     func run() async throws {
         var overrides: [String: String] = [:]
         if let model { overrides["MODEL_PATH"] = model }
         if let scalers { overrides["SCALERS_PATH"] = scalers }
-        let config = try BotCommandSupport.loadConfig(path: self.config, overrides: overrides, requireCredentials: false)
+        let loaded = try BotCommandSupport.loadConfig(path: self.config, overrides: overrides, requireCredentials: false)
+        var config = loaded
+        if loaded.isMultiSymbol {
+            let chosen = loaded.traded.filter { symbol == nil || $0.symbol == symbol }
+            guard !chosen.isEmpty else {
+                BotCommandSupport.printError("trading-bot predict: --symbol \(symbol ?? "") is not in SYMBOLS (\(loaded.traded.map(\.symbol).joined(separator: ", ")))")
+                throw ExitCode(2)
+            }
+            if chosen.count > 1 {
+                guard candles == nil else {
+                    BotCommandSupport.printError("trading-bot predict: --candles holds one symbol's candles; add --symbol to say which of SYMBOLS it is")
+                    throw ExitCode(2)
+                }
+                try await MultiSymbolPredict.run(configs: chosen, json: json)
+                return
+            }
+            config = chosen[0]
+        }
         let predictor = try BotCommandSupport.loadPredictor(config: config)
 
         let window: [Candle]

@@ -35,6 +35,11 @@ struct RunCommand: AsyncParsableCommand {
             BotCommandSupport.printError("trading-bot run: MODE is live; add --confirm-live to trade real money (nothing was sent)")
             throw ExitCode(2)
         }
+        if config.isMultiSymbol {
+            try await MultiSymbolRun.run(config: config, options: .init(once: once, maxPasses: maxCycles, maxNapMilliseconds: maxNapMilliseconds,
+                                                                        clockResyncMilliseconds: clockResyncMilliseconds, logFormat: logFormat))
+            return
+        }
         let predictor = try BotCommandSupport.loadPredictor(config: config)
         BotLogHandler.bootstrap(format: logFormat)
         let logger = Logger(label: "trading-bot.run")

@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     var candles: String?
     @Option(name: .long, help: "Symbol the candles belong to.") var symbol = "BTCUSDT"
     @Option(name: .long, help: "Kline interval of the candles (1m ... 1M).") var interval = "1d"
+    @Option(name: .long, help: ArgumentHelp("More markets: SYMBOL:INTERVAL:FILE, e.g. ETHUSDT:4h:eth.csv (repeatable; one wallet for all).",
+                                            valueName: "symbol:interval:file"))
+    var market: [String] = []
     @Option(name: .customLong("api-key"), help: "API key clients send in X-MBX-APIKEY.") var apiKey: String?
     @Option(name: .customLong("api-secret"), help: "Secret clients sign with.") var apiSecret: String?
     @Option(name: .long, help: "Starting USDT balance of the account.") var balance = "10000"
@@ -65,6 +68,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let candles {
             do { try server.loadCandles(symbol: symbol, interval: interval, csvPath: candles) } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+        for spec in market {
+            let parts = spec.split(separator: ":", maxSplits: 2).map(String.init)
+            guard parts.count == 3, options.spec(parts[0]) != nil else {
+                throw ValidationError("--market '\(spec)': use SYMBOL:INTERVAL:FILE with SYMBOL one of \(options.symbols.map(\.symbol).joined(separator: ", "))")
+            }
+            do { try server.loadCandles(symbol: parts[0], interval: parts[1], csvPath: parts[2]) } catch {
+                FileHandle.standardError.write(Data("error: --market \(parts[0]): \(error)\n".utf8))
                 throw ExitCode.failure
             }
         }
