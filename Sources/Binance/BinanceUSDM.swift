@@ -14,12 +14,20 @@ public actor BinanceUSDM: Exchange {
     public static let maxKlinesPerRequest = 1500
 
     public nonisolated let id = BinanceUSDM.exchangeId
-    public nonisolated let has: Capabilities = BinanceUSDM.fullCapabilities
+    public nonisolated let has: Capabilities = BinanceUSDM.fullCapabilities.merging(Dictionary(uniqueKeysWithValues: [
+        "fetchOrderBook", "fetchTickers", "fetchMarkPrice", "fetchMarkPrices", "fetchFundingRate", "fetchFundingRates",
+        "fetchFundingRateHistory", "fetchFundingHistory", "fetchLeverageTiers", "setPositionMode", "fetchPositionMode",
+        "fetchOrders", "fetchClosedOrders", "fetchCanceledOrders", "fetchOrderTrades", "editOrder", "createOrders",
+        "cancelOrders", "fetchStatus", "fetchOrderWithClientOrderId", "cancelOrderWithClientOrderId",
+        "editOrderWithClientOrderId",
+    ].map { ($0, true) })) { a, _ in a }
     public let client: BinanceRESTClient
     let time: TimeSource
     var logger: Logger
     var markets: [String: Market] = [:]
     var marketsById: [String: Market] = [:]
+    /// ccxt's options.leverageBrackets: read once by fetchPositions.
+    var brackets: [String: [(Decimal, Decimal)]]?
 
     public init(configuration: BinanceConfiguration, transport: HTTPTransport = CurlTransport(), time: TimeSource = .system) {
         self.client = BinanceRESTClient(configuration: configuration, transport: transport, time: time)
@@ -95,49 +103,18 @@ public actor BinanceUSDM: Exchange {
         try WireParsers.candles(try JSON.array(try await client.call(.klines, q, method: "fetchOHLCV"), method: "fetchOHLCV"), method: "fetchOHLCV")
     }
 
-    public func fetchTicker(symbol: String) async throws -> Ticker {
-        let m = try await resolve(symbol, method: "fetchTicker")
-        let json = try await client.call(.ticker24hr, QueryString([("symbol", m.id)]), method: "fetchTicker")
-        return WireParsers.ticker(try JSON.object(json, method: "fetchTicker"), symbol: m.symbol)
-    }
+    public func fetchTicker(symbol: String) async throws -> Ticker { try await fetchTicker(symbol: symbol, params: [:]) }
 
     // MARK: account
 
-    public func fetchBalance() async throws -> Balance {
-        WireParsers.balance(try JSON.object(try await client.call(.account, QueryString(), method: "fetchBalance"), method: "fetchBalance"))
-    }
-
-    public func fetchPositions(symbols: [String]?) async throws -> [Position] {
-        var q = QueryString()
-        var wanted: Set<String>?
-        if let symbols {
-            var ids: [String] = []
-            for s in symbols { ids.append(try await resolve(s, method: "fetchPositions").id) }
-            wanted = Set(ids)
-            if ids.count == 1 { q.append("symbol", ids[0]) }
-        } else {
-            _ = try await loadMarkets(reload: false)
-        }
-        let rows = try JSON.array(try await client.call(.positionRisk, q, method: "fetchPositions"), method: "fetchPositions")
-        return rows.compactMap { row in
-            guard let o = row as? [String: Any], let id = JSON.string(o, "symbol") else { return nil }
-            if let wanted, !wanted.contains(id) { return nil }
-            return WireParsers.position(o, symbol: marketsById[id]?.symbol ?? id)
-        }
-    }
+    public func fetchBalance() async throws -> Balance { try await fetchBalance(params: [:]) }
 
     public func setLeverage(_ leverage: Int, symbol: String) async throws {
-        let m = try await resolve(symbol, method: "setLeverage")
-        _ = try await client.call(.leverage, QueryString([("symbol", m.id), ("leverage", String(leverage))]), method: "setLeverage")
+        _ = try await setLeverage(leverage, symbol: symbol, params: [:])
     }
 
     public func setMarginMode(_ mode: MarginMode, symbol: String) async throws {
-        let m = try await resolve(symbol, method: "setMarginMode")
-        let q = QueryString([("symbol", m.id), ("marginType", mode == .isolated ? "ISOLATED" : "CROSSED")])
-        do { _ = try await client.call(.marginType, q, method: "setMarginMode", benign: [-4046]) }
-        catch let f as ExchangeFailure where f.code == -4046 {
-            // "No need to change margin type.": already in that mode, which is what was asked.
-        }
+        _ = try await setMarginMode(mode, symbol: symbol, params: [:])
     }
 
     // MARK: helpers

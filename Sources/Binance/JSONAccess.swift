@@ -36,6 +36,13 @@ enum JSON {
         }
     }
     static func decimal(_ o: [String: Any], _ key: String) -> Decimal? { string(o, key).flatMap(Precision.parse) }
+    static func decimalValue(_ any: Any) -> Decimal? {
+        switch any {
+        case let s as String: return Precision.parse(s)
+        case let n as NSNumber: return Precision.parse(numberText(n))
+        default: return nil
+        }
+    }
     static func int64(_ o: [String: Any], _ key: String) -> Int64? {
         switch o[key] {
         case let n as NSNumber: return n.int64Value

@@ -20,17 +20,15 @@ public enum ClientOrderId {
 }
 
 extension BinanceUSDM {
-    /// Param keys consumed by `createOrder` (the rest go to Binance unchanged).
-    static let createOrderKeys: Set<String> = ["clientOrderId", "newClientOrderId", "stopPrice", "triggerPrice",
-                                               "trigger", "stop", "conditional", "algo", "type"]
-
     /// Places an order without ever doubling it: the request carries a client order id; when the
     /// answer is lost (timeout, dropped connection, 5xx, Binance's 503 "Unknown error") the order is
     /// looked up by that id, and re-sent only if Binance says it does not exist.
     public func createOrder(symbol: String, type: OrderType, side: OrderSide, amount: Decimal, price: Decimal?,
                             params: Params) async throws -> Order {
         let m = try await resolve(symbol, method: "createOrder")
-        let request = try orderRequest(market: m, type: type, side: side, amount: amount, price: price, params: params)
+        let built = try OrderTranslation.createOrder(market: m, type: type, side: side, amount: amount, price: price,
+                                                     params: params, clientIdPrefix: configuration.clientOrderIdPrefix)
+        let request = OrderRequest(query: built.query, clientId: built.clientId, conditional: built.algo)
         let endpoint: Endpoint = request.conditional ? .newAlgoOrder : .newOrder
         var resends = 0
         while true {
@@ -96,47 +94,4 @@ extension BinanceUSDM {
     }
 
     struct OrderRequest { var query: QueryString; var clientId: String; var conditional: Bool }
-
-    /// The request CCXT's `create_order_request` builds for a linear swap, in its parameter order.
-    func orderRequest(market m: Market, type: OrderType, side: OrderSide, amount: Decimal, price: Decimal?,
-                      params: Params) throws -> OrderRequest {
-        let trigger = params["triggerPrice"]?.decimalValue ?? params["stopPrice"]?.decimalValue
-        var wireType = type
-        if trigger != nil && type == .market { wireType = .stopMarket }
-        if trigger != nil && type == .limit { wireType = .stop }
-        let conditional = wireType.isConditional
-        let clientId = params["clientOrderId"]?.stringValue ?? params["newClientOrderId"]?.stringValue
-            ?? ClientOrderId.generate(prefix: configuration.clientOrderIdPrefix)
-        guard ClientOrderId.isValid(clientId) else {
-            throw ExchangeFailure(.badRequest, exchange: id, message: "clientOrderId '\(clientId)' must match [.A-Z:/a-z0-9_-]{1,36}", method: "createOrder")
-        }
-        var q = QueryString([("symbol", m.id), ("side", side == .buy ? "BUY" : "SELL")])
-        q.append(conditional ? "clientAlgoId" : "newClientOrderId", clientId)
-        q.append("newOrderRespType", "RESULT")
-        q.append("type", wireType.rawValue.uppercased())
-        let closePosition = params["closePosition"]?.boolValue == true
-        if !closePosition {
-            let qty = m.amountToPrecision(amount)
-            guard qty > 0 else {
-                throw ExchangeFailure(.invalidOrder, exchange: id, message: "amount \(Precision.format(amount)) is below the step \(Precision.format(m.precision.amount)) of \(m.symbol)", method: "createOrder")
-            }
-            q.append("quantity", Precision.format(qty))
-        }
-        if [.limit, .stop, .takeProfit].contains(wireType) {
-            guard let price else {
-                throw ExchangeFailure(.invalidOrder, exchange: id, message: "a \(wireType.rawValue) order needs a price", method: "createOrder")
-            }
-            q.append("price", m.priceToPrecisionString(price))
-        }
-        if conditional && wireType != .trailingStopMarket {
-            guard let trigger else {
-                throw ExchangeFailure(.invalidOrder, exchange: id, message: "a \(wireType.rawValue) order needs params.triggerPrice (or stopPrice)", method: "createOrder")
-            }
-            q.append("triggerPrice", m.priceToPrecisionString(trigger))
-        }
-        if wireType == .limit && params["timeInForce"] == nil { q.append("timeInForce", "GTC") }
-        q.items += Self.extra(params, excluding: Self.createOrderKeys)
-        if conditional { q.append("algoType", "CONDITIONAL") }
-        return OrderRequest(query: q, clientId: clientId, conditional: conditional)
-    }
 }

@@ -107,9 +107,9 @@ public actor BinanceRESTClient {
         }
         let encoded = query.encoded
         let request: HTTPRequest
-        if endpoint.method == "POST" {
+        if endpoint.method == "POST" || endpoint.method == "PUT" {
             headers.append(("Content-Type", "application/x-www-form-urlencoded"))
-            request = HTTPRequest(method: "POST", url: configuration.baseURL + endpoint.path, headers: headers,
+            request = HTTPRequest(method: endpoint.method, url: configuration.baseURL + endpoint.path, headers: headers,
                                   body: Data(encoded.utf8), idempotent: endpoint.idempotent)
         } else {
             request = HTTPRequest(method: endpoint.method,
@@ -117,7 +117,7 @@ public actor BinanceRESTClient {
                                   headers: headers, idempotent: endpoint.idempotent)
         }
         limiter.willSend(weight: weight, order: endpoint.placesOrder, now: time.now())
-        emit("-> \(endpoint.method) \(configuration.baseURL)\(endpoint.path)\(encoded.isEmpty ? "" : (endpoint.method == "POST" ? " body " : "?") + encoded)"
+        emit("-> \(endpoint.method) \(configuration.baseURL)\(endpoint.path)\(encoded.isEmpty ? "" : (endpoint.method == "POST" || endpoint.method == "PUT" ? " body " : "?") + encoded)"
              + (endpoint.signed ? " [X-MBX-APIKEY: \(signer?.credentials.maskedAPIKey ?? "")]" : ""))
 
         let response: HTTPResponse

@@ -21,6 +21,9 @@ enum WireParsers {
         }
     }
 
+    static func info(_ o: [String: Any]) -> JSONValue { JSONValue(foundation: o) }
+
+    /// /fapi/v1/ticker/24hr (ccxt parseTicker): timestamp = closeTime, close = last.
     static func ticker(_ o: [String: Any], symbol: String) -> Ticker {
         let last = JSON.decimal(o, "lastPrice")
         return Ticker(symbol: symbol, timestamp: JSON.int64(o, "closeTime"), high: JSON.decimal(o, "highPrice"),
@@ -28,40 +31,148 @@ enum WireParsers {
                       ask: JSON.decimal(o, "askPrice"), askVolume: JSON.decimal(o, "askQty"), open: JSON.decimal(o, "openPrice"),
                       close: last, last: last, change: JSON.decimal(o, "priceChange"),
                       percentage: JSON.decimal(o, "priceChangePercent"), vwap: JSON.decimal(o, "weightedAvgPrice"),
-                      baseVolume: JSON.decimal(o, "volume"), quoteVolume: JSON.decimal(o, "quoteVolume"))
+                      baseVolume: JSON.decimal(o, "volume"), quoteVolume: JSON.decimal(o, "quoteVolume"),
+                      previousClose: JSON.decimal(o, "prevClosePrice"),
+                      average: { if let o = JSON.decimal(o, "openPrice"), let l = last { return (o + l) / 2 }; return nil }(),
+                      markPrice: JSON.decimal(o, "markPrice"), indexPrice: JSON.decimal(o, "indexPrice"), info: info(o))
     }
 
-    /// /fapi/v3/account: free = availableBalance, used = initialMargin, total = marginBalance (as CCXT).
+    /// /fapi/v1/premiumIndex as a ticker (ccxt fetchMarkPrice): mark and index price at `time`.
+    static func markTicker(_ o: [String: Any], symbol: String) -> Ticker {
+        Ticker(symbol: symbol, timestamp: JSON.int64(o, "time"), markPrice: JSON.decimal(o, "markPrice"),
+               indexPrice: JSON.decimal(o, "indexPrice"), info: info(o))
+    }
+
+    /// /fapi/v1/premiumIndex (ccxt parseFundingRate): fundingTimestamp is Binance's nextFundingTime.
+    static func fundingRate(_ o: [String: Any], symbol: String) -> FundingRate {
+        FundingRate(symbol: symbol, markPrice: JSON.decimal(o, "markPrice"), indexPrice: JSON.decimal(o, "indexPrice"),
+                    interestRate: JSON.decimal(o, "interestRate"), estimatedSettlePrice: JSON.decimal(o, "estimatedSettlePrice"),
+                    timestamp: JSON.int64(o, "time"), fundingRate: JSON.decimal(o, "lastFundingRate"),
+                    fundingTimestamp: JSON.int64(o, "nextFundingTime"), nextFundingTimestamp: nil,
+                    interval: JSON.string(o, "fundingIntervalHours").map { $0 + "h" }, info: info(o))
+    }
+
+    /// /fapi/v1/fundingRate rows.
+    static func fundingRateHistory(_ o: [String: Any], symbol: String) -> FundingRateHistoryEntry {
+        FundingRateHistoryEntry(symbol: symbol, fundingRate: JSON.decimal(o, "fundingRate"), timestamp: JSON.int64(o, "fundingTime"), info: info(o))
+    }
+
+    /// /fapi/v1/income rows (ccxt parseIncome).
+    static func income(_ o: [String: Any], symbol: String?) -> FundingPayment {
+        FundingPayment(id: JSON.string(o, "tranId"), symbol: symbol, code: JSON.string(o, "asset"), timestamp: JSON.int64(o, "time"),
+                       amount: JSON.decimal(o, "income"), info: info(o))
+    }
+
+    /// /fapi/v1/leverageBracket entry (ccxt parseMarketLeverageTiers).
+    static func leverageTiers(_ o: [String: Any], symbol: String, quote: String?) -> [LeverageTier] {
+        ((o["brackets"] as? [Any]) ?? []).compactMap { $0 as? [String: Any] }.map { b in
+            LeverageTier(tier: JSON.int64(b, "bracket").map(Int.init), symbol: symbol, currency: quote,
+                         minNotional: JSON.decimal(b, "notionalFloor") ?? JSON.decimal(b, "qtyFloor"),
+                         maxNotional: JSON.decimal(b, "notionalCap") ?? JSON.decimal(b, "qtyCap"),
+                         maintenanceMarginRate: JSON.decimal(b, "maintMarginRatio"),
+                         maxLeverage: JSON.decimal(b, "initialLeverage"), info: info(b))
+        }
+    }
+
+    /// /fapi/v1/depth: levels [price, qty] as strings; timestamp = T, nonce = lastUpdateId.
+    static func orderBook(_ o: [String: Any], symbol: String) -> OrderBook {
+        func levels(_ key: String) -> [OrderBook.Level] {
+            ((o[key] as? [Any]) ?? []).compactMap { row in
+                guard let r = row as? [Any], r.count >= 2, let p = JSON.decimalValue(r[0]), let a = JSON.decimalValue(r[1]) else { return nil }
+                return OrderBook.Level(price: p, amount: a)
+            }
+        }
+        return OrderBook(symbol: symbol, bids: levels("bids"), asks: levels("asks"), timestamp: JSON.int64(o, "T"),
+                         nonce: JSON.int64(o, "lastUpdateId") ?? JSON.int64(o, "u"))
+    }
+
+    /// /fapi/v3/account: free = availableBalance, used = initialMargin, total = marginBalance (as ccxt); ccxt
+    /// reports no timestamp for the futures account.
     static func balance(_ o: [String: Any]) -> Balance {
         var out: [String: CurrencyBalance] = [:]
+        var order: [String] = []
         for case let a as [String: Any] in (o["assets"] as? [Any]) ?? [] {
             guard let asset = JSON.string(a, "asset") else { continue }
             let total = JSON.decimal(a, "marginBalance") ?? JSON.decimal(a, "walletBalance") ?? 0
             let free = JSON.decimal(a, "availableBalance") ?? total
             let used = JSON.decimal(a, "initialMargin") ?? (total - free)
             out[asset] = CurrencyBalance(free: free, used: used, total: total)
+            order.append(asset)
         }
-        return Balance(currencies: out, timestamp: JSON.int64(o, "updateTime"))
+        return Balance(currencies: out, timestamp: nil, order: order, info: info(o))
     }
 
-    /// positionRisk v2 and v3 rows. v3 dropped `marginType` and `leverage`: the mode then follows from the isolated
-    /// margin fields (non-zero only for isolated positions), as ccxt's parsePositionRisk does; leverage stays nil.
+    /// positionRisk v2 and v3 rows (ccxt parsePositionRisk). v3 dropped `marginType` and `leverage`: the mode then
+    /// follows from the isolated margin fields (non-zero only for isolated positions); leverage stays nil.
     /// Hedge mode: `positionSide` LONG/SHORT names the side; one-way (BOTH): the sign of `positionAmt`.
-    static func position(_ o: [String: Any], symbol: String) -> Position? {
+    /// `brackets`: the market's [notional floor, maintenance margin rate] pairs (ccxt's leverageBrackets), used
+    /// for the maintenance margin and the cross collateral.
+    static func position(_ o: [String: Any], symbol: String, brackets: [(Decimal, Decimal)] = [], quoteDigits: Int = 8) -> Position? {
         guard let amt = JSON.decimal(o, "positionAmt"), amt != 0 else { return nil }
         var margin = JSON.string(o, "marginType")?.lowercased()
-        if margin == nil, let isolated = JSON.decimal(o, "isolatedWallet") ?? JSON.decimal(o, "isolatedMargin") {
+        if margin == nil, let isolated = JSON.decimal(o, "isolatedMargin") ?? JSON.decimal(o, "isolatedWallet") {
             margin = isolated != 0 ? "isolated" : "cross"
         }
+        if margin == "crossed" { margin = "cross" }
         let declared = JSON.string(o, "positionSide")
         let side: PositionSide = declared == "LONG" ? .long : (declared == "SHORT" ? .short : (amt > 0 ? .long : .short))
-        return Position(symbol: symbol, side: side, contracts: amt < 0 ? -amt : amt,
-                        contractSize: 1, entryPrice: JSON.decimal(o, "entryPrice"), markPrice: JSON.decimal(o, "markPrice"),
-                        notional: JSON.decimal(o, "notional").map { $0 < 0 ? -$0 : $0 },
-                        unrealizedPnl: JSON.decimal(o, "unRealizedProfit"), leverage: JSON.decimal(o, "leverage"),
-                        marginMode: margin == "isolated" ? .isolated : (margin == "cross" || margin == "crossed" ? .cross : nil),
-                        liquidationPrice: JSON.decimal(o, "liquidationPrice").flatMap { $0 == 0 ? nil : $0 },
-                        timestamp: JSON.int64(o, "updateTime"))
+        let notionalAbs = (JSON.decimal(o, "notional") ?? JSON.decimal(o, "notionalValue")).map { $0 < 0 ? -$0 : $0 }
+        let contracts = amt < 0 ? -amt : amt
+        var mmr: Decimal?
+        if let n = notionalAbs { for (floor, rate) in brackets { if n < floor { break }; mmr = rate } }
+        let liq = JSON.decimal(o, "liquidationPrice").flatMap { $0 == 0 ? nil : $0 }
+        let entry = JSON.decimal(o, "entryPrice")
+        var collateral: Decimal? = 0
+        if margin == "cross" {
+            if let liq, let entry, let mmr {
+                let onePlus = side == .short ? 1 + mmr : -1 + mmr
+                let entrySign = side == .short ? -entry : entry
+                collateral = Precision.toStep((liq * onePlus + entrySign) * contracts, step: pow10(-quoteDigits), rounding: .truncate)
+            } else { collateral = nil }
+        } else {
+            collateral = JSON.decimal(o, "isolatedMargin")
+        }
+        let collateralValue = collateral ?? 0
+        let maint = mmr.flatMap { r in notionalAbs.map { r * $0 } } ?? JSON.decimal(o, "maintMargin")
+        let leverage = JSON.decimal(o, "leverage").flatMap { $0 == 0 ? nil : $0 }
+        var initial: Decimal?, initialPct: Decimal?
+        if let leverage {
+            var pct = Precision.toStep(1 / leverage, step: pow10(-8), rounding: .truncate)
+            let lev = NSDecimalNumber(decimal: leverage).intValue
+            if lev > 0, 1000 % lev != 0 { pct += pow10(-8) }
+            initialPct = pct
+            initial = notionalAbs.map { Precision.toStep($0 * pct, step: pow10(-8), rounding: .truncate) }
+        } else {
+            initial = JSON.decimal(o, "initialMargin")
+            if let i = initial, let n = notionalAbs, n != 0 { initialPct = Precision.toStep(i / n, step: pow10(-8), rounding: .truncate) }
+        }
+        var marginRatio: Decimal?, percentage: Decimal?
+        if collateralValue != 0 {
+            if let maint { marginRatio = Precision.toStep(maint / collateralValue + Decimal(string: "0.00005")!, step: pow10(-4), rounding: .truncate) }
+            if let u = JSON.decimal(o, "unRealizedProfit"), let i = initial, i != 0 {
+                percentage = Precision.toStep(u / i, step: pow10(-4), rounding: .truncate) * 100
+            }
+        }
+        var p = Position(symbol: symbol, side: side, contracts: contracts,
+                         contractSize: 1, entryPrice: entry, markPrice: JSON.decimal(o, "markPrice").flatMap { $0 == 0 ? nil : $0 },
+                         notional: notionalAbs, unrealizedPnl: JSON.decimal(o, "unRealizedProfit"), leverage: leverage,
+                         marginMode: margin == "isolated" ? .isolated : (margin == "cross" ? .cross : nil),
+                         liquidationPrice: liq, timestamp: JSON.int64(o, "updateTime").flatMap { $0 == 0 ? nil : $0 }, info: info(o))
+        p.collateral = collateral ?? 0
+        p.initialMargin = initial
+        p.initialMarginPercentage = initialPct
+        p.maintenanceMargin = maint
+        p.maintenanceMarginPercentage = mmr
+        p.marginRatio = marginRatio
+        p.percentage = percentage
+        p.hedged = declared != "BOTH"
+        return p
+    }
+
+    static func pow10(_ e: Int) -> Decimal {
+        var d = Decimal(1)
+        if e < 0 { for _ in 0..<(-e) { d /= 10 } } else { for _ in 0..<e { d *= 10 } }
+        return d
     }
 
     static func orderStatus(_ s: String?) -> OrderStatus {
@@ -74,46 +185,59 @@ enum WireParsers {
         }
     }
 
-    /// /fapi/v1/order (new, query, cancel) and openOrders rows.
-    static func order(_ o: [String: Any], symbol: String) -> Order {
-        let amount = JSON.decimal(o, "origQty") ?? 0
-        let filled = JSON.decimal(o, "executedQty") ?? 0
-        let type = OrderType(name: JSON.string(o, "origType") ?? JSON.string(o, "type") ?? "limit") ?? .limit
-        let price = JSON.decimal(o, "price").flatMap { $0 == 0 ? nil : $0 }
-        let avg = JSON.decimal(o, "avgPrice").flatMap { $0 == 0 ? nil : $0 }
-        let stop = JSON.decimal(o, "stopPrice").flatMap { $0 == 0 ? nil : $0 }
-        return Order(id: JSON.string(o, "orderId") ?? "", clientOrderId: JSON.string(o, "clientOrderId"),
-                     timestamp: JSON.int64(o, "time") ?? JSON.int64(o, "updateTime"),
-                     lastTradeTimestamp: filled > 0 ? JSON.int64(o, "updateTime") : nil,
-                     symbol: symbol, type: type, side: JSON.string(o, "side") == "SELL" ? .sell : .buy,
-                     timeInForce: JSON.string(o, "timeInForce"), amount: amount, price: price, average: avg,
-                     filled: filled, remaining: amount - filled, cost: JSON.decimal(o, "cumQuote"),
-                     status: orderStatus(JSON.string(o, "status")), reduceOnly: JSON.bool(o, "reduceOnly") ?? false,
-                     postOnly: JSON.string(o, "timeInForce") == "GTX", triggerPrice: stop)
+    /// Every order shape Binance USDⓈ-M answers with (/fapi/v1/order, openOrders, allOrders, batchOrders entries,
+    /// /fapi/v1/algoOrder and its lists), following ccxt's parseOrder key by key: id orderId / algoId, amount
+    /// origQty / quantity, timestamp time / createTime / transactTime / updateTime, status status / algoStatus.
+    static func order(_ o: [String: Any], symbol: String, status forced: OrderStatus? = nil) -> Order {
+        let amount = JSON.decimal(o, "origQty") ?? JSON.decimal(o, "quantity") ?? JSON.decimal(o, "qty") ?? 0
+        let filled = JSON.decimal(o, "executedQty") ?? JSON.decimal(o, "filledQty") ?? 0
+        let rawType = (JSON.string(o, "type") ?? JSON.string(o, "orderType"))?.lowercased()
+        let type = OrderType(name: JSON.string(o, "origType") ?? rawType ?? "limit") ?? (OrderType(name: rawType ?? "") ?? .limit)
+        let status = forced ?? orderStatus(JSON.string(o, "status") ?? JSON.string(o, "strategyStatus") ?? JSON.string(o, "algoStatus"))
+        let timestamp = ["time", "createTime", "workingTime", "transactTime", "updateTime"].lazy.compactMap { JSON.int64(o, $0) }.first
+        let lastUpdate = ["transactTime", "updateTime", "updatedAt"].lazy.compactMap { JSON.int64(o, $0) }.first
+        var lastTrade: Int64?
+        if o["transactTime"] != nil || o["updateTime"] != nil || o["updatedAt"] != nil {
+            let t = ["updateTime", "transactTime", "updatedAt"].lazy.compactMap { JSON.int64(o, $0) }.first
+            if (status == .open && filled > 0) || status == .closed { lastTrade = t }
+        }
+        let trigger = (JSON.decimal(o, "stopPrice") ?? JSON.decimal(o, "triggerPrice")).flatMap { $0 == 0 ? nil : $0 }
+        let tif = JSON.string(o, "timeInForce")
+        let takeProfit = ["take_profit", "take_profit_market", "take_profit_limit"].contains(rawType ?? "") ? trigger : nil
+        let id = JSON.string(o, "strategyId") ?? JSON.string(o, "orderId") ?? JSON.string(o, "algoId") ?? ""
+        return Order(id: id, clientOrderId: JSON.string(o, "clientOrderId") ?? JSON.string(o, "newClientStrategyId") ?? JSON.string(o, "clientAlgoId"),
+                     timestamp: timestamp, lastTradeTimestamp: lastTrade, symbol: symbol, type: type,
+                     side: JSON.string(o, "side")?.uppercased() == "SELL" ? .sell : .buy,
+                     timeInForce: tif, amount: amount,
+                     price: (JSON.decimal(o, "price") ?? JSON.decimal(o, "limitPrice")).flatMap { $0 == 0 ? nil : $0 },
+                     average: (JSON.decimal(o, "avgPrice") ?? JSON.decimal(o, "avgFilledPrice")).flatMap { $0 == 0 ? nil : $0 },
+                     filled: filled, remaining: amount - filled,
+                     cost: JSON.decimal(o, "cummulativeQuoteQty") ?? JSON.decimal(o, "cumQuote"),
+                     status: status, reduceOnly: JSON.bool(o, "reduceOnly") ?? false,
+                     postOnly: rawType == "limit_maker" || tif == "GTX", triggerPrice: trigger,
+                     lastUpdateTimestamp: lastUpdate, takeProfitPrice: takeProfit, info: info(o))
     }
 
     /// /fapi/v1/algoOrder rows (conditional orders). `id` is the algoId.
-    static func algoOrder(_ o: [String: Any], symbol: String) -> Order {
-        let amount = JSON.decimal(o, "quantity") ?? 0
-        let filled = JSON.decimal(o, "executedQty") ?? 0
-        let type = OrderType(name: JSON.string(o, "orderType") ?? JSON.string(o, "type") ?? "stop_market") ?? .stopMarket
-        return Order(id: JSON.string(o, "algoId") ?? "", clientOrderId: JSON.string(o, "clientAlgoId"),
-                     timestamp: JSON.int64(o, "createTime") ?? JSON.int64(o, "updateTime"), symbol: symbol, type: type,
-                     side: JSON.string(o, "side") == "SELL" ? .sell : .buy, timeInForce: JSON.string(o, "timeInForce"),
-                     amount: amount, price: JSON.decimal(o, "price").flatMap { $0 == 0 ? nil : $0 },
-                     average: JSON.decimal(o, "avgPrice").flatMap { $0 == 0 ? nil : $0 }, filled: filled,
-                     remaining: amount - filled, status: orderStatus(JSON.string(o, "algoStatus")),
-                     reduceOnly: JSON.bool(o, "reduceOnly") ?? false,
-                     triggerPrice: JSON.decimal(o, "triggerPrice").flatMap { $0 == 0 ? nil : $0 })
+    static func algoOrder(_ o: [String: Any], symbol: String, status: OrderStatus? = nil) -> Order {
+        order(o, symbol: symbol, status: status)
     }
 
+    /// A batch entry Binance refused (`{"code":-2022,"msg":...}`): ccxt's `safeOrder({info, status: 'rejected'})`.
+    static func rejected(_ o: [String: Any], request: CreateOrderRequest?, symbol: String) -> Order {
+        Order(id: "", clientOrderId: nil, symbol: symbol, type: request?.type ?? .limit, side: request?.side ?? .buy,
+              amount: request?.amount ?? 0, price: request?.price, status: .rejected, info: info(o))
+    }
+
+    /// /fapi/v1/userTrades rows (ccxt parseTrade): fee in commissionAsset, maker -> takerOrMaker.
     static func trade(_ o: [String: Any], symbol: String) -> Trade? {
         guard let price = JSON.decimal(o, "price"), let qty = JSON.decimal(o, "qty") else { return nil }
         let fee = JSON.decimal(o, "commission").map { Fee(cost: $0, currency: JSON.string(o, "commissionAsset")) }
-        let maker = JSON.bool(o, "maker")
+        let maker = JSON.bool(o, "maker") ?? JSON.bool(o, "isMaker")
         return Trade(id: JSON.string(o, "id") ?? "", order: JSON.string(o, "orderId"), timestamp: JSON.int64(o, "time") ?? 0,
                      symbol: symbol, side: JSON.string(o, "side") == "SELL" ? .sell : .buy,
                      takerOrMaker: maker.map { $0 ? "maker" : "taker" }, price: price, amount: qty,
-                     cost: JSON.decimal(o, "quoteQty") ?? price * qty, fee: fee, realizedPnl: JSON.decimal(o, "realizedPnl"))
+                     cost: JSON.decimal(o, "quoteQty") ?? price * qty, fee: fee, realizedPnl: JSON.decimal(o, "realizedPnl"),
+                     info: info(o))
     }
 }

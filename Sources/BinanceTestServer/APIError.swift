@@ -59,6 +59,12 @@ struct APIError: Error, Equatable {
     static let immediateTrigger = APIError(status: 400, code: -2021, msg: "Order would immediately trigger.")
     static let closePositionWithQty = APIError(status: 400, code: -4137, msg: "Quantity must be zero with closePosition equals true")
     static let badPositionSide = APIError(status: 400, code: -4061, msg: "Order's position side does not match user's setting.")
+    static let reduceOnlyInHedgeMode = APIError(status: 400, code: -1106, msg: "Parameter 'reduceonly' sent when not required.")
+    static let noNeedToChangePositionSide = APIError(status: 400, code: -4059, msg: "No need to change position side.")
+    static let positionSideOpenOrders = APIError(status: 400, code: -4067, msg: "Position side cannot be changed if there exists open orders.")
+    static let positionSidePosition = APIError(status: 400, code: -4068, msg: "Position side cannot be changed if there exists position.")
+    static let noNeedToModify = APIError(status: 400, code: -5027, msg: "No need to modify the order.")
+    static let badBatchSize = APIError(status: 400, code: -1130, msg: "Data sent for parameter 'batchOrders' is not valid.")
     static let notFound = APIError(status: 404, code: -1099, msg: "Not found, unauthenticated, or unauthorized.")
     static func tooManyRequests(limit: Int) -> APIError {
         APIError(status: 429, code: -1003, msg: "Too many requests; current limit is \(limit) requests per minute. Please use the websocket for live updates to avoid polling the API.")

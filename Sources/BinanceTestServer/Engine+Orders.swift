@@ -6,6 +6,8 @@ extension Engine {
     static let orderTypes: Set<String> = ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"]
     static let conditionalTypes: Set<String> = ["STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"]
     static let timeInForces: Set<String> = ["GTC", "IOC", "FOK", "GTX", "GTD"]
+    static let priceMatches: Set<String> = ["OPPONENT", "OPPONENT_5", "OPPONENT_10", "OPPONENT_20",
+                                            "QUEUE", "QUEUE_5", "QUEUE_10", "QUEUE_20"]
 
     func spec(_ params: RequestParams) throws -> BinanceTestServer.SymbolSpec {
         let symbol = try params.required("symbol")
@@ -46,8 +48,18 @@ extension Engine {
         return id
     }
 
-    func checkPositionSide(_ params: RequestParams) throws {
-        if let ps = params["positionSide"], ps != "BOTH" { throw APIError.badPositionSide }
+    /// One-way mode takes BOTH (or nothing); hedge mode needs LONG or SHORT and refuses reduceOnly
+    /// (Binance: the position side says which position an order reduces).
+    func checkPositionSide(_ params: RequestParams, apiKey: String) throws {
+        let dual = accounts[apiKey]?.dualSidePosition ?? false
+        let ps = params["positionSide"] ?? "BOTH"
+        guard ["BOTH", "LONG", "SHORT"].contains(ps) else { throw APIError.invalidParameter("positionSide") }
+        if dual {
+            guard ps != "BOTH" else { throw APIError.badPositionSide }
+            if params["reduceOnly"] != nil { throw APIError.reduceOnlyInHedgeMode }
+        } else if ps != "BOTH" {
+            throw APIError.badPositionSide
+        }
     }
 
     /// POST /fapi/v1/order. Returns the order index and whether RESULT was asked for.
@@ -57,7 +69,7 @@ extension Engine {
         let type = try params.required("type")
         if Self.conditionalTypes.contains(type) { throw APIError.useAlgoEndpoint }
         guard Self.orderTypes.contains(type) else { throw APIError.badOrderType }
-        try checkPositionSide(params)
+        try checkPositionSide(params, apiKey: apiKey)
         let respType = params["newOrderRespType"] ?? "ACK"
         guard respType == "ACK" || respType == "RESULT" else {
             throw APIError(status: 400, code: -1136, msg: "Invalid newOrderRespType.")
@@ -72,7 +84,16 @@ extension Engine {
         }
         let qty = try quantity(params, spec, market: type == "MARKET")
         let mark = price(spec.symbol, at: t)
-        if type == "LIMIT" {
+        if type == "LIMIT", let match = params["priceMatch"] {
+            // priceMatch (OPPONENT / QUEUE, _5/_10/_20): Binance prices the order itself from the book, and a
+            // price sent with it is refused.
+            guard Self.priceMatches.contains(match) else { throw APIError.invalidParameter("priceMatch") }
+            if params["price"] != nil { throw APIError(status: 400, code: -1106, msg: "Parameter 'price' sent when not required.") }
+            guard let mark else { throw APIError(status: 400, code: -2020, msg: "Unable to fill.") }
+            // The book is one tick wide around the last price (bid = last, ask = last + tick, see bookTicker).
+            let opponent = match.hasPrefix("OPPONENT")
+            limitPrice = (side == "BUY") == opponent ? mark + spec.tickSize : mark
+        } else if type == "LIMIT" {
             limitPrice = try price("price", params, spec)
             if let mark {
                 if side == "BUY" && limitPrice > mark * spec.multiplierUp { throw APIError.priceAboveMultiplier }
@@ -137,7 +158,7 @@ extension Engine {
         let type = try params.required("type")
         guard Self.orderTypes.contains(type) else { throw APIError.badOrderType }
         guard Self.conditionalTypes.contains(type), type != "TRAILING_STOP_MARKET" else { throw APIError.badOrderType }
-        try checkPositionSide(params)
+        try checkPositionSide(params, apiKey: apiKey)
         let tif = params["timeInForce"] ?? "GTC"
         guard Self.timeInForces.contains(tif) else { throw APIError.badTimeInForce }
         let workingType = params["workingType"] ?? "CONTRACT_PRICE"
@@ -151,7 +172,11 @@ extension Engine {
         if closePosition && params["quantity"] != nil { throw APIError.closePositionWithQty }
         let qty: Decimal = closePosition ? 0 : try quantity(params, spec, market: isMarket)
         let trigger = try price("triggerPrice", params, spec)
-        let limit: Decimal = isMarket ? 0 : try price("price", params, spec)
+        if let match = params["priceMatch"] {
+            guard Self.priceMatches.contains(match) else { throw APIError.invalidParameter("priceMatch") }
+            if params["price"] != nil { throw APIError(status: 400, code: -1106, msg: "Parameter 'price' sent when not required.") }
+        }
+        let limit: Decimal = isMarket || params["priceMatch"] != nil ? 0 : try price("price", params, spec)
         if let mark = price(spec.symbol, at: t) {
             let isStop = type.hasPrefix("STOP")
             let triggersUp = (isStop && side == "BUY") || (!isStop && side == "SELL")

@@ -15,6 +15,8 @@ final class Engine {
         var positions: [String: (amount: Decimal, entry: Decimal, updateTime: Int64)] = [:]
         var leverage: [String: Int] = [:]
         var marginType: [String: String] = [:]   // "CROSSED" / "ISOLATED"
+        /// Hedge mode (POST /fapi/v1/positionSide/dual): orders then carry positionSide LONG / SHORT.
+        var dualSidePosition = false
     }
 
     let options: BinanceTestServer.Options

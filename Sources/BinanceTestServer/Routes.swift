@@ -61,10 +61,25 @@ enum Routes {
         "GET /fapi/v3/positionRisk": Endpoint(signed: true, weight: fixed(5)) { ctx in
             ctx.engine.positionRiskV3(try ctx.account(), symbols: try ctx.engine.requestedSymbols(ctx.params).map(\.symbol), at: ctx.now)
         },
-        "GET /fapi/v1/positionSide/dual": Endpoint(signed: true, weight: fixed(30)) { ctx in
-            _ = try ctx.account()
-            return .object([("dualSidePosition", .bool(false))])
-        },
+        "GET /fapi/v1/positionSide/dual": Endpoint(signed: true, weight: fixed(30), handler: TradeHandlers.dualSide),
+        "POST /fapi/v1/positionSide/dual": Endpoint(signed: true, weight: fixed(1), handler: TradeHandlers.setDualSide),
+        "GET /fapi/v1/depth": Endpoint(signed: false, weight: { p in
+            switch (try? p.int64("limit")).flatMap({ $0 }) ?? 500 { case ...50: return 2; case ...100: return 5; case ...500: return 10; default: return 20 }
+        }, handler: MarketHandlers.depth),
+        "GET /fapi/v1/rpiDepth": Endpoint(signed: false, weight: fixed(20), handler: MarketHandlers.depth),
+        "GET /fapi/v1/fundingRate": Endpoint(signed: false, weight: fixed(1), handler: MarketHandlers.fundingRate),
+        "GET /fapi/v1/income": Endpoint(signed: true, weight: fixed(30), handler: MarketHandlers.income),
+        "GET /fapi/v1/leverageBracket": Endpoint(signed: true, weight: fixed(1), handler: MarketHandlers.leverageBracket),
+        "GET /fapi/v1/markPriceKlines": Endpoint(signed: false, weight: { Engine.klinesWeight(limit: (try? $0.int64("limit")).flatMap { $0 } ?? 500) },
+                                                 handler: MarketHandlers.priceKlines(byPair: false)),
+        "GET /fapi/v1/premiumIndexKlines": Endpoint(signed: false, weight: { Engine.klinesWeight(limit: (try? $0.int64("limit")).flatMap { $0 } ?? 500) },
+                                                    handler: MarketHandlers.priceKlines(byPair: false)),
+        "GET /fapi/v1/indexPriceKlines": Endpoint(signed: false, weight: { Engine.klinesWeight(limit: (try? $0.int64("limit")).flatMap { $0 } ?? 500) },
+                                                  handler: MarketHandlers.priceKlines(byPair: true)),
+        "POST /fapi/v1/batchOrders": Endpoint(signed: true, placesOrder: true, weight: fixed(5), handler: TradeHandlers.placeBatch),
+        "DELETE /fapi/v1/batchOrders": Endpoint(signed: true, weight: fixed(1), handler: TradeHandlers.cancelBatch),
+        "PUT /fapi/v1/order": Endpoint(signed: true, placesOrder: true, weight: fixed(1), handler: TradeHandlers.modify),
+        "GET /fapi/v1/allAlgoOrders": Endpoint(signed: true, weight: fixed(5), handler: TradeHandlers.allAlgoOrders),
         "POST /fapi/v1/order": Endpoint(signed: true, placesOrder: true, weight: fixed(0), handler: OrderHandlers.place),
         "GET /fapi/v1/order": Endpoint(signed: true, weight: fixed(1), handler: OrderHandlers.query),
         "DELETE /fapi/v1/order": Endpoint(signed: true, weight: fixed(1), handler: OrderHandlers.cancel),

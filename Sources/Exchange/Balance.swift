@@ -12,8 +12,12 @@ public struct CurrencyBalance: Sendable, Hashable, Codable {
 public struct Balance: Sendable, Hashable, Codable {
     public var currencies: [String: CurrencyBalance]
     public var timestamp: Int64?
-    public init(currencies: [String: CurrencyBalance], timestamp: Int64? = nil) {
-        self.currencies = currencies; self.timestamp = timestamp
+    /// Currency codes in the exchange's order (CCXT prints them so); `currencies` keys when empty.
+    public var order: [String]
+    /// The exchange's raw account object, as CCXT's `info`.
+    public var info: JSONValue?
+    public init(currencies: [String: CurrencyBalance], timestamp: Int64? = nil, order: [String] = [], info: JSONValue? = nil) {
+        self.currencies = currencies; self.timestamp = timestamp; self.order = order; self.info = info
     }
     public subscript(currency: String) -> CurrencyBalance? { currencies[currency] }
     public var free: [String: Decimal] { currencies.mapValues(\.free) }

@@ -40,6 +40,39 @@ public protocol Exchange: Sendable {
     func fetchMyTrades(symbol: String, since: Int64?, limit: Int?, params: Params) async throws -> [Trade]
     func setLeverage(_ leverage: Int, symbol: String) async throws
     func setMarginMode(_ mode: MarginMode, symbol: String) async throws
+
+    // CCXT methods with `params` and the ones a futures bot reaches for beyond the core above. Each has a
+    // default (Exchange+Defaults.swift): the core method when `params` is empty, otherwise NotSupported naming
+    // the parameter, so an implementation only overrides what it really supports.
+    func fetchOHLCV(symbol: String, timeframe: Timeframe, since: Int64?, limit: Int?, params: Params) async throws -> [Candle]
+    func fetchTicker(symbol: String, params: Params) async throws -> Ticker
+    func fetchTickers(symbols: [String]?, params: Params) async throws -> [String: Ticker]
+    func fetchOrderBook(symbol: String, limit: Int?, params: Params) async throws -> OrderBook
+    func fetchMarkPrice(symbol: String, params: Params) async throws -> Ticker
+    func fetchMarkPrices(symbols: [String]?, params: Params) async throws -> [String: Ticker]
+    func fetchFundingRate(symbol: String, params: Params) async throws -> FundingRate
+    func fetchFundingRates(symbols: [String]?, params: Params) async throws -> [String: FundingRate]
+    func fetchFundingRateHistory(symbol: String?, since: Int64?, limit: Int?, params: Params) async throws -> [FundingRateHistoryEntry]
+    func fetchFundingHistory(symbol: String?, since: Int64?, limit: Int?, params: Params) async throws -> [FundingPayment]
+    func fetchLeverageTiers(symbols: [String]?, params: Params) async throws -> [String: [LeverageTier]]
+    func setPositionMode(hedged: Bool, symbol: String?, params: Params) async throws -> JSONValue
+    func fetchPositionMode(symbol: String?, params: Params) async throws -> PositionModeInfo
+    func fetchBalance(params: Params) async throws -> Balance
+    func fetchPositions(symbols: [String]?, params: Params) async throws -> [Position]
+    func fetchOpenOrders(symbol: String?, since: Int64?, limit: Int?, params: Params) async throws -> [Order]
+    func fetchOrders(symbol: String?, since: Int64?, limit: Int?, params: Params) async throws -> [Order]
+    func fetchClosedOrders(symbol: String?, since: Int64?, limit: Int?, params: Params) async throws -> [Order]
+    func fetchCanceledOrders(symbol: String?, since: Int64?, limit: Int?, params: Params) async throws -> [Order]
+    func fetchOrderTrades(id: String, symbol: String, since: Int64?, limit: Int?, params: Params) async throws -> [Trade]
+    /// Changes an open order in place (price, amount); never places a second order.
+    func editOrder(id: String, symbol: String, type: OrderType, side: OrderSide, amount: Decimal?, price: Decimal?,
+                   params: Params) async throws -> Order
+    /// Places up to the exchange's batch size in one request; each result is an order or a rejected entry.
+    func createOrders(_ orders: [CreateOrderRequest], params: Params) async throws -> [Order]
+    func cancelOrders(ids: [String], symbol: String, params: Params) async throws -> [Order]
+    func setLeverage(_ leverage: Int, symbol: String, params: Params) async throws -> JSONValue
+    func setMarginMode(_ mode: MarginMode, symbol: String, params: Params) async throws -> JSONValue
+    func fetchStatus(params: Params) async throws -> ExchangeStatus
 }
 
 extension Exchange {

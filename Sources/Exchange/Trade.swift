@@ -14,12 +14,15 @@ public struct Trade: Sendable, Hashable, Codable {
     public var fee: Fee?
     /// Realized PnL reported by futures exchanges for closing fills.
     public var realizedPnl: Decimal?
+    /// The exchange's raw trade object, as CCXT's `info`.
+    public var info: JSONValue?
 
     public init(id: String, order: String?, timestamp: Int64, symbol: String, side: OrderSide,
                 takerOrMaker: String? = nil, price: Decimal, amount: Decimal, cost: Decimal? = nil,
-                fee: Fee? = nil, realizedPnl: Decimal? = nil) {
+                fee: Fee? = nil, realizedPnl: Decimal? = nil, info: JSONValue? = nil) {
         self.id = id; self.order = order; self.timestamp = timestamp; self.symbol = symbol; self.side = side
         self.takerOrMaker = takerOrMaker; self.price = price; self.amount = amount
         self.cost = cost ?? price * amount; self.fee = fee; self.realizedPnl = realizedPnl
+        self.info = info
     }
 }

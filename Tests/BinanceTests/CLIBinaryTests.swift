@@ -46,11 +46,22 @@ final class CLIBinaryTests: XCTestCase {
         let order = try run(["createOrder", "BTC/USDT:USDT", "limit", "buy", "0.002", "50000.06",
                              "--params", #"{"timeInForce":"GTC","clientOrderId":"cli-1"}"#, "--verbose"], env: env)
         XCTAssertEqual(order.status, 0, order.err)
-        XCTAssertTrue(order.out.contains(#""clientOrderId" : "cli-1""#), order.out)
-        XCTAssertTrue(order.out.contains(#""price" : 50000.1"#), order.out)
+        XCTAssertTrue(order.out.contains(#""clientOrderId": "cli-1""#), order.out)
+        XCTAssertTrue(order.out.contains(#""price": 50000.1"#), order.out)
+        XCTAssertTrue(order.out.contains(#""datetime": ""#), order.out)
+        XCTAssertTrue(order.out.contains(#""info": {"#), order.out)
         XCTAssertTrue(order.err.contains("-> POST"), order.err)
         XCTAssertTrue(order.err.contains("signature="), order.err)
         XCTAssertEqual(loop.server.orders(symbol: "BTCUSDT").map(\.clientOrderId), ["cli-1"])
+
+        // CCXT positional arguments with null / undefined for the ones left out, params last (the issue's example).
+        let open = try run(["fetchOpenOrders", "BTC/USDT:USDT", "null", "undefined", #"{"trigger": true}"#, "--verbose"], env: env)
+        XCTAssertEqual(open.status, 0, open.err)
+        XCTAssertTrue(open.err.contains("/fapi/v1/openAlgoOrders"), open.err)
+        XCTAssertEqual(open.out.trimmingCharacters(in: .whitespacesAndNewlines), "[]")
+        let cancel = try run(["cancelOrder", "", "BTC/USDT:USDT", #"{"clientOrderId": "cli-1"}"#], env: env)
+        XCTAssertEqual(cancel.status, 0, cancel.err)
+        XCTAssertTrue(cancel.out.contains(#""status": "canceled""#), cancel.out)
 
         let ohlcv = try run(["fetchOHLCV", "BTC/USDT:USDT", "1m", String(Loopback.start), "3"], env: env)
         XCTAssertEqual(ohlcv.status, 0, ohlcv.err)

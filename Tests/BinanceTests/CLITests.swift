@@ -3,16 +3,20 @@ import Exchange
 @testable import Binance
 
 final class CLITests: XCTestCase {
-    func testArgumentsReadAsJSONWhereTheyParse() {
-        XCTAssertEqual(CLIValue(parsing: "0.002"), .number(Decimal(string: "0.002")!, text: "0.002"))
-        XCTAssertEqual(CLIValue(parsing: "1700000000000").stringValue, "1700000000000")
-        XCTAssertEqual(CLIValue(parsing: "null"), .null)
-        XCTAssertEqual(CLIValue(parsing: "true"), .bool(true))
-        XCTAssertEqual(CLIValue(parsing: "BTC/USDT:USDT"), .string("BTC/USDT:USDT"))
-        XCTAssertEqual(CLIValue(parsing: "1h"), .string("1h"))
-        XCTAssertEqual(CLIValue(parsing: "1e3").stringValue, "1e3")
-        XCTAssertEqual(CLIValue(parsing: #"["BTC/USDT:USDT","ETH/USDT:USDT"]"#),
+    func testArgumentsReadAsCCXTsCommandLineDoes() throws {
+        XCTAssertEqual(try CLIArgument.parse("0.002"), .number(Decimal(string: "0.002")!))
+        XCTAssertEqual(try CLIArgument.parse("1700000000000").stringValue, "1700000000000")
+        XCTAssertEqual(try CLIArgument.parse("null"), .null)
+        XCTAssertEqual(try CLIArgument.parse("undefined"), .null)
+        XCTAssertEqual(try CLIArgument.parse("true"), .bool(true))
+        XCTAssertEqual(try CLIArgument.parse("BTC/USDT:USDT"), .string("BTC/USDT:USDT"))
+        XCTAssertEqual(try CLIArgument.parse("1h"), .string("1h"))
+        XCTAssertEqual(try CLIArgument.parse("1e3"), .string("1e3"))
+        XCTAssertEqual(try CLIArgument.parse("2023-11-14T22:13:20Z"), .number(1_700_000_000_000))
+        XCTAssertEqual(try CLIArgument.parse(#"["BTC/USDT:USDT","ETH/USDT:USDT"]"#),
                        .array([.string("BTC/USDT:USDT"), .string("ETH/USDT:USDT")]))
+        XCTAssertEqual(try CLIArgument.parse(#"{"price": 55.324242343}"#), .object([("price", .number(Decimal(string: "55.324242343")!))]))
+        XCTAssertThrowsError(try CLIArgument.parse("{oops"))
         XCTAssertEqual(try parseParamsJSON(#"{"timeInForce":"GTC","reduceOnly":true,"stopPrice":59000.1}"#),
                        ["timeInForce": "GTC", "reduceOnly": true, "stopPrice": .number(Decimal(string: "59000.1")!)])
         XCTAssertThrowsError(try parseParamsJSON("{not json")) { e in
@@ -75,7 +79,7 @@ final class CLITests: XCTestCase {
         let ex = BinanceUSDM(configuration: .init(baseURL: "http://127.0.0.1:9"), transport: transport,
                              time: ManualTime(startMs: 1_700_000_000_000).timeSource)
         let ticker = try await ExchangeCall.run(ex, method: "fetchTicker", args: ["BTC/USDT:USDT"], params: [:])
-        XCTAssertTrue(ticker.contains(#""last" : 60000.1"#), ticker)
+        XCTAssertTrue(ticker.contains(#""last": 60000.1"#), ticker)
         let ohlcv = try await ExchangeCall.run(ex, method: "fetchOHLCV", args: ["BTC/USDT:USDT", "1h", "1700000000000", "1"], params: [:])
         XCTAssertTrue(ohlcv.contains("1700000000000,"), ohlcv)
         XCTAssertEqual(transport.requests.last?.params["interval"], "1h")
