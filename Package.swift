@@ -128,6 +128,9 @@ let package = Package(
         .testTarget(name: "BinanceTests", dependencies: ["Binance", "Exchange", "BinanceTestServer"]),
         .testTarget(name: "BotTests", dependencies: ["Bot", "Exchange", "Keras", "Scaling", "MallocCounter"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Bot", "Exchange", "Binance", "BinanceTestServer"]),
+        // Issue 14: the Trader, the real Binance client over libcurl and the loopback exchange (margin refusals, prices that move).
+        .testTarget(name: "TraderLoopbackTests", dependencies: ["Bot", "Binance", "BinanceTestServer", "Exchange",
+                                                                .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot", "HTTPServer", "Notify"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTPClient"]),
         .target(name: "AWSTestSupport", dependencies: ["HTTPClient"], path: "Tests/AWSTestSupport"),
