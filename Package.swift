@@ -109,7 +109,7 @@ let package = Package(
         // The HTTP/1.1 server (POSIX sockets) shared by the loopback Binance server, the status page and test fakes.
         .target(name: "HTTPServer", swiftSettings: sections),
         .target(name: "Notify", dependencies: ["HTTPClient"], swiftSettings: sections),
-        .target(name: "Operate", dependencies: ["Bot", "Exchange", "Notify", "HTTPClient", "HTTPServer"], swiftSettings: sections),
+        .target(name: "Operate", dependencies: ["Bot", "Backtest", "Exchange", "Notify", "HTTPClient", "HTTPServer"], swiftSettings: sections),
         .target(name: "Backtest", dependencies: ["Bot", "Exchange", "Scaling"], swiftSettings: sections),
         .target(name: "BinanceTestServer", dependencies: [
             "Exchange", "HTTPServer",
@@ -131,7 +131,7 @@ let package = Package(
         // Issue 14: the Trader, the real Binance client over libcurl and the loopback exchange (margin refusals, prices that move).
         .testTarget(name: "TraderLoopbackTests", dependencies: ["Bot", "Binance", "BinanceTestServer", "Exchange",
                                                                 .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot", "HTTPServer", "Notify"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot", "HTTPServer", "Notify", "HTTPClient"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTPClient"]),
         .target(name: "AWSTestSupport", dependencies: ["HTTPClient"], path: "Tests/AWSTestSupport"),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "HTTPClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),

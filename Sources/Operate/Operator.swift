@@ -11,9 +11,10 @@ public final class Operator: @unchecked Sendable {
     public let settings: OperateSettings
     public let journal: Journal
     public let center: CommandCenter
-    public let dispatchers: [OutboxDispatcher]
+    public private(set) var dispatchers: [OutboxDispatcher]
     public let telegram: TelegramControl?
     public let watchdog: Watchdog
+    public let api: APIServer?
     private let log: @Sendable (String) -> Void
     private var tasks: [Task<Void, Never>] = []
 
@@ -48,11 +49,18 @@ public final class Operator: @unchecked Sendable {
                             probe: { (try? await exchange.fetchTime()) != nil }, log: log)
         let all = dispatchers
         center.channels = { all.map { $0.health() } }
+        let center = self.center
+        api = settings.api.map { APIServer(settings: $0, center: center, log: log) }
     }
 
-    /// Adds a channel made elsewhere (e.g. SNS from the Cloud module) before `start`.
+    /// Adds a channel made elsewhere (e.g. SNS from the Cloud module); call before `prepare` and `start`.
+    @discardableResult
     public func add(channel: any NotificationChannel) -> OutboxDispatcher {
-        OutboxDispatcher(channel: channel, store: JournalOutbox(journal: journal), log: log)
+        let dispatcher = OutboxDispatcher(channel: channel, store: JournalOutbox(journal: journal), log: log)
+        dispatchers.append(dispatcher)
+        let all = dispatchers
+        center.channels = { all.map { $0.health() } }
+        return dispatcher
     }
 
     /// Registers the channels' cursors, then writes `startup` (so it is the first message of this run).
@@ -63,6 +71,13 @@ public final class Operator: @unchecked Sendable {
 
     /// Starts the background tasks. `run --once` passes `poll: false, watch: false`: it handles pending commands
     /// with `pollOnce()` and keeps no dead-man watch for a single cycle.
+    /// Binds the status page / REST API when configured; returns its port. Throws one line naming the address.
+    @discardableResult
+    public func startAPI() throws -> UInt16? {
+        guard let api else { return nil }
+        return try api.start()
+    }
+
     public func start(poll: Bool, watch: Bool, watchEveryMilliseconds: Int64? = nil) {
         for dispatcher in dispatchers { tasks.append(Task.detached { await dispatcher.run() }) }
         if poll, let telegram { tasks.append(Task.detached { await telegram.run() }) }
@@ -91,5 +106,6 @@ public final class Operator: @unchecked Sendable {
         for dispatcher in dispatchers { dispatcher.stop() }
         telegram?.stop()
         watchdog.stop()
+        api?.stop()
     }
 }

@@ -13,7 +13,7 @@ public enum MessageRenderer {
         case "startup":
             title = "🤖 Bot started\(symbol)"
             add("Mode", "mode"); add("Interval", "interval"); add("Account", "account"); add("Model", "model")
-            add("Entries", "paused")
+            add("Entries", "paused"); add("Status page", "status_page")
         case "entry", "exit", "stoploss":
             let what = entry.kind == "entry" ? "Entry" : entry.kind == "exit" ? "Exit" : "Stop-loss"
             title = f["stop_loss"] == "true" ? "🛑 Stop-loss triggered: exit order placed\(symbol)" : "🔵 \(what) order placed\(symbol)"

@@ -32,6 +32,8 @@ public struct StatusSnapshot: Sendable {
     public var channels: [ChannelHealth]
     public var cyclesDone: Int
     public var cyclesFailed: Int
+    /// Newest first.
+    public var recentCycles: [JournalCycle] = []
 
     /// Reads the journal; `exchange` (if given) supplies the live position and mark price.
     public static func gather(journal: Journal, info: BotInfo, exchange: (any Exchange)?, channels: [ChannelHealth]) async -> StatusSnapshot {
@@ -61,7 +63,8 @@ public struct StatusSnapshot: Sendable {
             problems: (try? journal.recentOutbox(limit: 20, kinds: ["error", "rejected", "warning"])) ?? [],
             channels: channels,
             cyclesDone: cycles.filter { $0.status == .done || $0.status == .skipped }.count,
-            cyclesFailed: cycles.filter { $0.status == .failed }.count)
+            cyclesFailed: cycles.filter { $0.status == .failed }.count,
+            recentCycles: Array(cycles.filter { $0.status == .done }.suffix(11).reversed()))
     }
 }
 

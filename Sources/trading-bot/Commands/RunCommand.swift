@@ -93,6 +93,10 @@ struct RunCommand: AsyncParsableCommand {
                            "model": (config.modelPath as NSString).lastPathComponent]
             if config.mode.needsCredentials { startup["account"] = "key " + Self.mask(config.apiKey) }
             if let paused = try journal.stateValue(Journal.pausedKey) { startup["paused"] = "paused (\(paused))" }
+            if let port = try operate.startAPI(), let api = operate.settings.api {
+                startup["status_page"] = "http://\(api.host):\(port)/"
+                logger.info("status page and REST API on http://\(api.host):\(port)/", metadata: ["event": "api", "port": .string(String(port))])
+            }
             try operate.prepare(startup: OutboxEvent(kind: "startup", fields: startup), at: now)
         } catch {
             BotCommandSupport.printError("trading-bot run: \(error)")
