@@ -22,6 +22,7 @@ struct TradingBotCommand: AsyncParsableCommand {
             BacktestCommand.self,
             BenchCommand.self,
             ServeCommand.self,
+            CloseAllCommand.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import Bot
 import Foundation
 import HTTPClient
+import HTTPServer
 import XCTest
 
 /// The status page and REST API of the real binary (API_SERVER_LISTEN), over real HTTP, and the page rendered by
@@ -158,4 +159,81 @@ final class StatusPageEndToEndTests: XCTestCase {
             XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "\(name) is a PNG")
         }
     }
+}
+
+/// `trading-bot close-all` from a shell, and the generic webhook channel.
+final class CloseAllAndWebhookEndToEndTests: XCTestCase {
+    func testCloseAllCommandFlattensCancelsConditionalOrdersAndWritesTheWebhook() throws {
+        guard FileManager.default.fileExists(atPath: Scenario.modelPath) else { throw XCTSkip("shipped model missing") }
+        let scenario = try Scenario(self)
+        let exchange = try scenario.startExchange()
+        let hook = try WebhookLoopback()
+        defer { hook.stop() }
+        try scenario.writeConfig(mode: "testnet", extra: ["STOP_LOSS_ON_EXCHANGE": "true"])
+        var env = scenario.credentials
+        env["WEBHOOK_URL"] = hook.url + "/hook/SECRET-path"
+        hook.failNext(2)  // the first two posts get a 503: retried
+        let expected = try scenario.expectedDecisions(indices: 5...30, threshold: 0.002)
+        let opening = try XCTUnwrap(expected.firstIndex { $0.contains("open") }.map { 5 + $0 })
+        let config = scenario.directory.appendingPathComponent("config.yaml").path
+        for index in 5...opening {
+            try exchange.setClock(scenario.after(index))
+            let output = try scenario.bot(["run", "--once", "--config", config], environment: env)
+            XCTAssertEqual(output.status, 0, output.stderr)
+        }
+        let before = try exchange.state()
+        XCTAssertEqual(((before["algoOrders"] as? [[String: Any]]) ?? []).filter { ($0["algoStatus"] as? String) == "NEW" }.count, 1,
+                       "the exchange-side stop loss is working")
+        let output = try scenario.bot(["close-all", "--config", config], environment: env)
+        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+        XCTAssertTrue(output.stdout.contains("cancelled 1 conditional order"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("account is flat"), output.stdout)
+        let after = try exchange.state()
+        XCTAssertEqual(((after["accounts"] as? [[String: Any]])?.first?["positions"] as? [[String: Any]] ?? []).count, 0)
+        XCTAssertEqual(((after["algoOrders"] as? [[String: Any]]) ?? []).filter { ($0["algoStatus"] as? String) == "NEW" }.count, 0)
+        let again = try scenario.bot(["close-all", "--config", config], environment: env)
+        XCTAssertEqual(again.status, 0)
+        XCTAssertTrue(again.stdout.contains("no open position"), again.stdout)
+        XCTAssertEqual(((try exchange.state()["orders"] as? [[String: Any]]) ?? []).count, ((after["orders"] as? [[String: Any]]) ?? []).count,
+                       "a second close-all sends nothing")
+
+        // The webhook got every notification once, in order, as JSON, through the 503s. (The CLI does not deliver:
+        // the next `run` does.)
+        try exchange.setClock(scenario.after(opening))
+        _ = try scenario.bot(["run", "--once", "--config", config], environment: env)
+        let posts = hook.bodies.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        let ids = posts.compactMap { ($0["id"] as? NSNumber)?.int64Value }
+        XCTAssertEqual(ids, ids.sorted(), "in outbox order")
+        XCTAssertEqual(Set(ids).count, ids.count, "each once")
+        let kinds = posts.compactMap { $0["kind"] as? String }
+        XCTAssertTrue(kinds.contains("entry_fill") && kinds.contains("exit_fill") && kinds.contains("status"), "\(kinds)")
+        XCTAssertTrue(posts.contains { ($0["title"] as? String) == "ℹ️ Close-all done — BTC/USDT:USDT" }, "\(posts.map { $0["title"] ?? "" })")
+        XCTAssertGreaterThanOrEqual(hook.attempts, posts.count + 2)
+    }
+}
+
+/// A webhook receiver on 127.0.0.1 that records bodies and can answer 503 a few times.
+final class WebhookLoopback: @unchecked Sendable {
+    private var server: HTTP1Server?
+    private let lock = NSLock()
+    private var received: [Data] = []
+    private var failing = 0
+    private var count = 0
+    private(set) var port: UInt16 = 0
+    init() throws {
+        let server = HTTP1Server(port: 0) { [unowned self] request in
+            self.lock.lock(); defer { self.lock.unlock() }
+            self.count += 1
+            if self.failing > 0 { self.failing -= 1; return .send(WireResponse(status: 503)) }
+            self.received.append(request.body)
+            return .send(WireResponse(status: 204))
+        }
+        port = try server.start()
+        self.server = server
+    }
+    var url: String { "http://127.0.0.1:\(port)" }
+    func failNext(_ n: Int) { lock.withLock { failing = n } }
+    var bodies: [Data] { lock.withLock { received } }
+    var attempts: Int { lock.withLock { count } }
+    func stop() { server?.stop() }
 }
