@@ -101,6 +101,8 @@ let package = Package(
         ], swiftSettings: sections),
         // AWS on the same HTTP client: SigV4, S3, SNS, the Lambda Runtime API. No trading knowledge.
         .target(name: "Cloud", dependencies: ["HTTPClient", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: sections),
+        // `trading-bot lambda`'s pieces that need both the bot and AWS: the journal in S3, candle claims, SNS alerts.
+        .target(name: "Serverless", dependencies: ["Bot", "Cloud", "Notify", "Exchange"], swiftSettings: sections),
         .target(name: "Bot", dependencies: [
             "Exchange", "Keras", "Scaling", "CSQLite", "Yams",
             .product(name: "Logging", package: "swift-log"),
@@ -116,7 +118,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: sections),
         .executableTarget(name: "trading-bot", dependencies: [
-            "Keras", "Scaling", "Exchange", "Binance", "Bot", "Backtest", "BinanceTestServer", "Notify", "Operate",
+            "Keras", "Scaling", "Exchange", "Binance", "Bot", "Backtest", "BinanceTestServer", "Notify", "Operate", "Cloud", "Serverless",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["link-order.txt"], swiftSettings: fast + sections, linkerSettings: linkOrder),
@@ -131,7 +133,7 @@ let package = Package(
         // Issue 14: the Trader, the real Binance client over libcurl and the loopback exchange (margin refusals, prices that move).
         .testTarget(name: "TraderLoopbackTests", dependencies: ["Bot", "Binance", "BinanceTestServer", "Exchange",
                                                                 .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot", "HTTPServer", "Notify", "HTTPClient"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot", "HTTPServer", "Notify", "HTTPClient", "AWSTestSupport"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTPClient"]),
         .target(name: "AWSTestSupport", dependencies: ["HTTPClient"], path: "Tests/AWSTestSupport"),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "HTTPClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),

@@ -13,6 +13,7 @@ struct TradingBotCommand: AsyncParsableCommand {
         subcommands: [
             PredictCommand.self,
             RunCommand.self,
+            LambdaCommand.self,
             JournalCommand.self,
             ModelCommand.self,
             ScalersCommand.self,

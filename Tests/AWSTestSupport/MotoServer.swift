@@ -65,10 +65,14 @@ public final class MotoServer: @unchecked Sendable {
         return (try JSONSerialization.jsonObject(with: output) as? [String: Any]) ?? [:]
     }
 
-    /// A plain HTTP call to moto through libcurl (moto does not check signatures), waited for synchronously.
+    /// An HTTP call to moto through libcurl, waited for synchronously. moto does not check signatures, but it reads
+    /// the access key from `Authorization` to apply object ACLs, so the call names the same test key the bot uses.
     public func call(_ method: String, _ path: String, body: Data? = nil) throws -> HTTPResponse {
         let box = ResultBox()
-        let request = HTTPRequest(method: method, url: endpoint + path, body: body)
+        let request = HTTPRequest(method: method, url: endpoint + path, headers: [
+            ("Content-Type", "application/octet-stream"),
+            ("Authorization", "AWS4-HMAC-SHA256 Credential=testing-key/20261203/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00"),
+        ], body: body)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             do { box.result = .success(try await CurlTransport().send(request)) } catch { box.result = .failure(error) }

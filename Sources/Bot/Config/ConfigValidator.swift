@@ -78,6 +78,7 @@ struct ConfigValidator {
     }
 
     static func resolve(_ path: String, against base: String) -> String {
+        if path.hasPrefix("s3://") { return path }  // an S3 location (trading-bot lambda downloads it), not a path
         let expanded = (path as NSString).expandingTildeInPath
         if expanded.hasPrefix("/") { return expanded }
         return URL(fileURLWithPath: expanded, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
@@ -140,6 +141,9 @@ struct ConfigValidator {
             return Timeframes.all.contains(text) ? true : fail("not a Binance futures interval")
         case .existingFile:
             guard checkFiles else { return true }
+            if text.hasPrefix("s3://") {
+                return fail("an S3 location: only `trading-bot lambda` downloads from S3; give a local file here")
+            }
             let path = ConfigValidator.resolve(text, against: value.baseDirectory)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return fail("no such file (\(path))") }

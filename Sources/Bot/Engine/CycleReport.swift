@@ -2,7 +2,9 @@ import Foundation
 
 /// The outcome of one decision cycle: what the log line and `trading-bot journal` show.
 public struct CycleReport: Sendable {
-    public enum Status: String, Sendable { case done, failed, skipped, alreadyDone = "already-done" }
+    public enum Status: String, Sendable { case done, failed, skipped, alreadyDone = "already-done"
+        /// Another delivery of the same schedule event already claimed this candle (at-least-once schedulers).
+        case duplicate }
 
     public var status: Status
     public var candleTime: Int64?

@@ -45,6 +45,12 @@ public final class Trader: @unchecked Sendable {
     /// Asked before each entry when several symbols share one account (`MultiSymbolLoop`): the margin this entry
     /// may commit given the free balance just read, or why it must not happen. Nil: size from the free balance.
     public var entryGate: (@Sendable (_ symbol: String, _ freeBalance: Decimal) async -> EntryVerdict)?
+    /// Claims the candle (open time) before anything is decided, for schedulers that deliver at least once (Lambda):
+    /// nil = claimed here, go on; a note = another delivery already has it, so this one records "duplicate" and stops.
+    public var candleClaim: (@Sendable (Int64) async throws -> String?)?
+    /// Asked just before each order is sent: a reason means there is no time left to send and record it (the
+    /// invocation's deadline), so the order is skipped and the reason recorded instead.
+    public var orderGate: (@Sendable () -> String?)?
     private var prepared = false
     private var cachedMarket: Market?
     /// Held for the whole of each cycle; a close-all takes it too, so the two never interleave.
@@ -132,6 +138,12 @@ public final class Trader: @unchecked Sendable {
                 return report
             }
             report.candleTime = last.timestamp
+            if let claim = candleClaim, let note = try await claim(last.timestamp) {
+                report.status = .duplicate
+                report.error = note
+                try journal.recordEvent(kind: "duplicate", message: note, at: now)
+                return report
+            }
             if let done = try journal.lastCompletedCycle(symbol: settings.symbol), done.candleTime >= last.timestamp {
                 report.status = .alreadyDone
                 return report
@@ -174,6 +186,7 @@ public final class Trader: @unchecked Sendable {
                                            clientOrderID: ClientOrderID.make(marketID: settings.marketID, candleTime: last.timestamp, purpose: .close))
                 let context = ["entry_price": Precision.format(current.entryPrice), "position_side": current.side.rawValue,
                                "reason": decision.reason, "stop_loss": decision.reason.hasPrefix("stop loss") ? "true" : "false"]
+                if let reason = try deadlineReason(request, cycleID: row.id, now: now) { throw OrderSkip(reason: reason) }
                 let outcome = try await sender.send(request, cycleID: row.id, now: now, context: context)
                 report.orders.append(describe(request, outcome))
                 if case .rejected(let reason) = outcome { report.notes.append("exit refused: \(reason)") }
@@ -257,6 +270,11 @@ public final class Trader: @unchecked Sendable {
             report.entryNotPlaced = true
             return
         }
+        if let reason = try deadlineReason(request, cycleID: cycleID, now: now) {
+            report.notes.append("not placed: \(side.rawValue) entry, \(reason)")
+            report.entryNotPlaced = true
+            return
+        }
         let outcome = try await sender.send(request, cycleID: cycleID, now: now, context: context)
         report.orders.append(describe(request, outcome))
         switch outcome {
@@ -330,6 +348,14 @@ public final class Trader: @unchecked Sendable {
                                     symbol: settings.symbol, at: now)
             return nil
         }
+    }
+
+    /// The reason `orderGate` gives for not starting `request` (no time left to send and record it), journaled as a
+    /// `skip` event; nil = go ahead.
+    private func deadlineReason(_ request: OrderRequest, cycleID: Int64, now: Int64) throws -> String? {
+        guard let reason = orderGate?() else { return nil }
+        try journal.recordEvent(kind: "skip", message: "\(request.clientOrderID) not sent: \(reason)", cycleID: cycleID, at: now)
+        return reason
     }
 
     private func market() async throws -> Market {

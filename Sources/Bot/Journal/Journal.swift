@@ -21,6 +21,12 @@ public final class Journal: @unchecked Sendable {
         try migrate()
     }
 
+    /// Writes a consistent, self-contained copy of the journal (no WAL beside it) to `path`, for uploading it
+    /// somewhere else (S3, for Lambda). The file must not exist yet.
+    public func snapshot(to path: String) throws {
+        try locked { try db.run("VACUUM INTO ?", [.text(path)]) }
+    }
+
     /// Runs a read under the journal's lock.
     func read<T>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
         try locked { try body(db) }

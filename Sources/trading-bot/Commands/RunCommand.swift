@@ -49,39 +49,21 @@ struct RunCommand: AsyncParsableCommand {
             BotCommandSupport.printError("trading-bot run: \(error)")
             throw ExitCode(2)
         }
-        let timeframe = try Timeframe(config.interval)
-        let exchange: any Exchange
-        let clock: ExchangeClock
+        let wired: TraderWiring.Wired
         do {
-            if config.mode == .dryRun {
-                let market = try BotCommandSupport.marketDataExchange(config: config)
-                let marketClock = ExchangeClock(exchange: market, resyncEveryMilliseconds: clockResyncMilliseconds)
-                exchange = try PaperExchange(market: market, journal: journal, symbol: config.symbol, timeframe: timeframe,
-                                             startingBalance: config.dryRunBalance, now: { try await marketClock.now() })
-                clock = marketClock
-            } else {
-                exchange = try BotCommandSupport.tradingExchange(config: config)
-                clock = ExchangeClock(exchange: exchange, resyncEveryMilliseconds: clockResyncMilliseconds)
-            }
+            wired = try TraderWiring.make(config: config, predictor: predictor, journal: journal, clockResyncMilliseconds: clockResyncMilliseconds)
         } catch {
             BotCommandSupport.printError("trading-bot run: \(error)")
             throw ExitCode(2)
         }
+        let trader = wired.trader, clock = wired.clock
 
         let banner = config.mode == .live
             ? "LIVE TRADING with real money — account key \(Self.mask(config.apiKey)) — \(config.symbol) \(config.interval) leverage \(config.leverage)x"
             : "\(config.mode.rawValue) — \(config.symbol) \(config.interval) leverage \(config.leverage)x \(config.marginType) \(config.orderType) orders"
         logger.info("\(banner); journal \(config.journalPath)", metadata: ["mode": .string(config.mode.rawValue), "symbol": .string(config.symbol)])
 
-        let trader = Trader(settings: try Trader.Settings(config: config), exchange: exchange, journal: journal, predictor: predictor,
-                            strategy: ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss),
-                            orderer: Orderer(config: config))
-        do {
-            let now = try await clock.now()
-            for note in try await trader.reconcile(now: now) { logger.info("reconcile: \(note)", metadata: ["event": "reconcile"]) }
-        } catch {
-            logger.error("reconcile failed: \(error); continuing, orders stay guarded by the journal", metadata: ["event": "reconcile"])
-        }
+        await TraderWiring.reconcile(wired, logger: logger)
 
         let operate: Operator
         do {

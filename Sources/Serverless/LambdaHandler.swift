@@ -1,0 +1,122 @@
+import Bot
+import Cloud
+import Foundation
+import Notify
+
+/// One invocation of `trading-bot lambda`: journal from S3 → lease → one cycle (the `run --once` cycle, with the
+/// candle claim and the deadline gate as hooks) → journal back to S3 → SNS alerts from the journal's outbox →
+/// journal again. Every outcome that was recorded is an answer, not an error: Lambda must not retry a cycle.
+public final class LambdaHandler: @unchecked Sendable {
+    /// What the cycle gets from the handler: the claim to make before deciding, and the deadline gate before orders.
+    public struct Hooks: Sendable {
+        public var candleClaim: @Sendable (Int64) async throws -> String?
+        public var orderGate: @Sendable () -> String?
+    }
+
+    public typealias Cycle = @Sendable (_ journal: Journal, _ hooks: Hooks) async -> CycleReport
+
+    public let settings: LambdaSettings
+    public let s3: S3Client
+    public let claims: CandleClaims
+    public let sns: SNSClient?
+    public let cycle: Cycle
+    public let log: @Sendable (String) -> Void
+    /// Wall clock in Unix ms (tests may shift it).
+    public let wallMs: @Sendable () -> Int64
+
+    public static let leaseKey = "lambda_lease"
+
+    public init(settings: LambdaSettings, s3: S3Client, claims: CandleClaims, sns: SNSClient?, cycle: @escaping Cycle,
+                log: @escaping @Sendable (String) -> Void,
+                wallMs: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
+        self.settings = settings; self.s3 = s3; self.claims = claims; self.sns = sns; self.cycle = cycle; self.log = log; self.wallMs = wallMs
+    }
+
+    /// Handles one invocation. Throws only when nothing could be recorded (S3 unreachable, journal unreadable).
+    public func handle(requestID: String, deadlineMs: Int64) async throws -> InvocationSummary {
+        var summary = InvocationSummary(status: "done", requestId: requestID)
+        let store = S3Journal(s3: s3, location: settings.journal, directory: settings.downloadDirectory)
+        defer { store.removeLocal() }
+        let journal = try await store.open(requestID: requestID)
+        let start = wallMs()
+        let margin = settings.safetyMarginMs
+
+        // Too little time to place an order and record it: record the skip and stop (the candle stays unclaimed, so
+        // a later delivery with time enough can still trade it).
+        let left = deadlineMs - start
+        if left < margin {
+            summary.status = "skipped"
+            summary.message = "deadline: \(left) ms left of the invocation, an order needs \(margin) ms (LAMBDA_SAFETY_MARGIN_MS) to be placed and recorded; nothing traded"
+            try journal.recordEvent(kind: "skip", message: "lambda request \(requestID): \(summary.message ?? "")", at: start)
+            summary.journal = try await uploadNote(store, journal)
+            return summary
+        }
+
+        // The lease: another invocation that read the journal and has not written it back yet holds it.
+        if let lease = try journal.stateValue(Self.leaseKey) {
+            let parts = lease.split(separator: " ")
+            if parts.count == 2, String(parts[0]) != requestID, let until = Int64(parts[1]), until > start {
+                summary.status = "journal-busy"
+                summary.message = "invocation \(parts[0]) is using the journal \(settings.journal) until \(CandleClaims.iso(until)); stopped without trading"
+                return summary
+            }
+        }
+        let dispatcher = sns.flatMap { client in settings.sns.map { destination in
+            OutboxDispatcher(channel: SNSChannel(sns: client, destination: destination, s3: s3,
+                                                 markers: settings.journal.sibling(settings.journal.key + ".alerts")),
+                             store: JournalOutbox(journal: journal, now: wallMs), log: log)
+        } }
+        try dispatcher?.register()
+        try journal.setStateValue(Self.leaseKey, "\(requestID) \(deadlineMs)", at: start)
+        try journal.recordEvent(kind: "lambda", message: "request \(requestID) started, deadline \(CandleClaims.iso(deadlineMs))", at: start)
+        if try await store.upload(journal) == .conflict {
+            summary.status = "journal-conflict"
+            summary.message = "the journal \(settings.journal) changed since this invocation read it (another invocation ran meanwhile); stopped without trading"
+            return summary
+        }
+
+        let hooks = Hooks(
+            candleClaim: { [claims, wallMs] open in try await claims.claim(candleOpen: open, requestID: requestID, at: wallMs()) },
+            orderGate: { [wallMs] in
+                let left = deadlineMs - wallMs()
+                return left < margin ? "deadline: \(left) ms left, an order needs \(margin) ms to be placed and recorded" : nil
+            })
+        let report = await cycle(journal, hooks)
+        summary.status = report.status.rawValue
+        summary.candleTime = report.candleTime
+        summary.candle = report.candleTime.map(CandleClaims.iso)
+        summary.decision = report.decision?.label
+        summary.orders = report.orders
+        summary.message = report.error
+        if let id = report.cycleID { summary.clientOrderIds = (try? journal.orders(cycleID: id).map(\.clientOrderID)) ?? [] }
+        log(report.line)
+
+        try journal.setStateValue(Self.leaseKey, nil, at: wallMs())
+        summary.journal = try await uploadNote(store, journal)
+        guard summary.journal == "stored" else { return summary }
+
+        if let dispatcher {
+            // Delivery gets what is left of the invocation, less a second to write the cursor back.
+            let stopAt = deadlineMs - 1_000
+            let watchdog = Task { [wallMs] in
+                while !Task.isCancelled && wallMs() < stopAt { try? await Task.sleep(nanoseconds: 50_000_000) }
+                dispatcher.stop()
+            }
+            await dispatcher.deliverPending()
+            watchdog.cancel()
+            let health = dispatcher.health()
+            summary.alerts = "\(health.delivered) sent, \(health.pending) pending" + (health.lastError.map { ", last error: \($0)" } ?? "")
+            summary.journal = try await uploadNote(store, journal)
+        }
+        return summary
+    }
+
+    private func uploadNote(_ store: S3Journal, _ journal: Journal) async throws -> String {
+        switch try await store.upload(journal) {
+        case .stored: return "stored"
+        case .conflict:
+            log("journal \(settings.journal): the upload was refused (412): another invocation wrote it meanwhile; this invocation's record is in its answer and log only")
+            return "conflict: another invocation wrote \(settings.journal) meanwhile; this record was not saved"
+        }
+    }
+}

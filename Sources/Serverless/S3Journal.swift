@@ -1,0 +1,62 @@
+import Bot
+import Cloud
+import Foundation
+
+/// The SQLite journal kept in S3 for a function that has no disk of its own: downloaded at the start of an
+/// invocation, written back with `If-Match` on the ETag it was read at (or `If-None-Match: *` for the first one),
+/// so two invocations can never both write it: the second gets 412 and stops.
+public final class S3Journal: @unchecked Sendable {
+    public let s3: S3Client
+    public let location: S3Location
+    public let directory: URL
+    /// The ETag of the version this invocation holds; nil = no journal in S3 yet.
+    public private(set) var etag: String?
+    public private(set) var localPath: String = ""
+
+    public init(s3: S3Client, location: S3Location, directory: URL) {
+        self.s3 = s3; self.location = location; self.directory = directory
+    }
+
+    /// Downloads the journal into a fresh file of its own (never next to a stale -wal file) and opens it.
+    public func open(requestID: String) async throws -> Journal {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let safe = requestID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        localPath = directory.appendingPathComponent("journal-\(safe.isEmpty ? UUID().uuidString : safe).sqlite").path
+        removeLocal()
+        switch try await s3.get(location) {
+        case .found(let object):
+            try object.body.write(to: URL(fileURLWithPath: localPath))
+            etag = object.etag
+        case .notFound, .notModified:
+            etag = nil
+        }
+        return try Journal(path: localPath)
+    }
+
+    public enum Upload: Sendable, Equatable {
+        case stored
+        /// Someone else wrote the journal since this invocation read it.
+        case conflict
+    }
+
+    /// Uploads a consistent snapshot, conditional on the version held; on success that version becomes the new one.
+    public func upload(_ journal: Journal) async throws -> Upload {
+        let snapshot = localPath + ".upload"
+        try? FileManager.default.removeItem(atPath: snapshot)
+        defer { try? FileManager.default.removeItem(atPath: snapshot) }
+        try journal.snapshot(to: snapshot)
+        let body = try Data(contentsOf: URL(fileURLWithPath: snapshot))
+        switch try await s3.put(location, body: body, contentType: "application/vnd.sqlite3", condition: etag.map { .ifMatch($0) } ?? .ifNoneMatch) {
+        case .stored(let new):
+            etag = new
+            return .stored
+        case .preconditionFailed:
+            return .conflict
+        }
+    }
+
+    /// Deletes the working copy (and its WAL files).
+    public func removeLocal() {
+        for suffix in ["", "-wal", "-shm", ".upload"] { try? FileManager.default.removeItem(atPath: localPath + suffix) }
+    }
+}

@@ -1,0 +1,61 @@
+import Bot
+import Exchange
+import Foundation
+import Logging
+
+/// The exchange, clock and Trader for a configuration: shared by `run` (loop and --once) and `lambda`, so every
+/// deployment shape runs the same cycle code.
+enum TraderWiring {
+    struct Wired {
+        var trader: Trader
+        var clock: ExchangeClock
+    }
+
+    static func make(config: BotConfig, predictor: any PricePredicting, journal: Journal, clockResyncMilliseconds: Int64) throws -> Wired {
+        let timeframe = try Timeframe(config.interval)
+        let exchange: any Exchange
+        let clock: ExchangeClock
+        if config.mode == .dryRun {
+            let market = try BotCommandSupport.marketDataExchange(config: config)
+            let marketClock = ExchangeClock(exchange: market, resyncEveryMilliseconds: clockResyncMilliseconds)
+            exchange = try PaperExchange(market: market, journal: journal, symbol: config.symbol, timeframe: timeframe,
+                                         startingBalance: config.dryRunBalance, now: { try await marketClock.now() })
+            clock = marketClock
+        } else {
+            exchange = try BotCommandSupport.tradingExchange(config: config)
+            clock = ExchangeClock(exchange: exchange, resyncEveryMilliseconds: clockResyncMilliseconds)
+        }
+        let trader = Trader(settings: try Trader.Settings(config: config), exchange: exchange, journal: journal, predictor: predictor,
+                            strategy: ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss),
+                            orderer: Orderer(config: config))
+        return Wired(trader: trader, clock: clock)
+    }
+
+    /// Start-up reconciliation with the exchange; a failure is logged and the cycle goes on (orders stay guarded by
+    /// the journal).
+    static func reconcile(_ wired: Wired, logger: Logger) async {
+        do {
+            let now = try await wired.clock.now()
+            for note in try await wired.trader.reconcile(now: now) { logger.info("reconcile: \(note)", metadata: ["event": "reconcile"]) }
+        } catch {
+            logger.error("reconcile failed: \(error); continuing, orders stay guarded by the journal", metadata: ["event": "reconcile"])
+        }
+    }
+
+    /// `run --once`: reconcile, then one cycle of the candle loop. Returns its report.
+    static func once(_ wired: Wired, logger: Logger) async -> CycleReport? {
+        await reconcile(wired, logger: logger)
+        let loop = CandleLoop(trader: wired.trader, clock: wired.clock)
+        let box = ReportBox()
+        loop.onCycle = { report in box.set(report) }
+        await loop.run(maxCycles: 1)
+        return box.get()
+    }
+
+    final class ReportBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var report: CycleReport?
+        func set(_ value: CycleReport) { lock.withLock { report = value } }
+        func get() -> CycleReport? { lock.withLock { report } }
+    }
+}
