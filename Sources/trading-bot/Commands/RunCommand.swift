@@ -56,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
             BotCommandSupport.printError("trading-bot run: \(error)")
             throw ExitCode(2)
         }
-        let trader = wired.trader, clock = wired.clock
+        let trader = wired.trader, clock = wired.clock, exchange = wired.trader.exchange
 
         let banner = config.mode == .live
             ? "LIVE TRADING with real money — account key \(Self.mask(config.apiKey)) — \(config.symbol) \(config.interval) leverage \(config.leverage)x"
