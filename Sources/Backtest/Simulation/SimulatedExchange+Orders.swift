@@ -12,8 +12,12 @@ extension SimulatedExchange {
         ExchangeFailure(kind, exchange: id, message: message, method: "createOrder")
     }
 
-    func placeLocked(type: OrderType, side: OrderSide, amount rawAmount: Decimal, price rawPrice: Decimal?,
+    func placeLocked(type requested: OrderType, side: OrderSide, amount rawAmount: Decimal, price rawPrice: Decimal?,
                      params: Params) throws -> Order {
+        // ccxt's unified trigger params (stopLossPrice, takeProfitPrice, triggerPrice...) make the same order types
+        // as on Binance; the kinds not simulated are refused below naming the parameter.
+        let conditional = ConditionalParams(type: requested, params: params)
+        let type = conditional.type
         guard cursor < candles.count else { throw reject("the simulation has no more candles", .exchangeNotAvailable) }
         let clientID = params["clientOrderId"]?.stringValue ?? params["newClientOrderId"]?.stringValue
         if let clientID, orders.values.contains(where: { $0.clientOrderId == clientID }) {
@@ -66,7 +70,7 @@ extension SimulatedExchange {
                 order.timeInForce = "GTC"
             }
         case .stopMarket, .takeProfitMarket:
-            guard let trigger = (params["stopPrice"] ?? params["triggerPrice"])?.decimalValue ?? rawPrice else {
+            guard let trigger = conditional.triggerPrice ?? rawPrice else {
                 throw reject("a \(type.rawValue) order needs params stopPrice")
             }
             let t = self.market.priceToPrecision(trigger)
@@ -77,7 +81,8 @@ extension SimulatedExchange {
             orders[order.id] = order
             openOrderIDs.append(order.id)
         default:
-            throw reject("order type \(type.rawValue) is not simulated; use market, limit, stop_market or take_profit_market", .notSupported)
+            let given = conditional.parameter.map { "params.\($0) with a \(requested.rawValue) order makes a \(type.rawValue) order; " } ?? ""
+            throw reject("\(given)order type \(type.rawValue) is not simulated; use market, limit, stop_market or take_profit_market", .notSupported)
         }
         if order.status != .open || orders[order.id] == nil { orders[order.id] = order }
         return order

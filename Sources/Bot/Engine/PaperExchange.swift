@@ -120,8 +120,10 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
         guard symbol == symbolName else {
             throw ExchangeFailure(.badSymbol, exchange: "dry-run", message: "dry-run trades only \(symbolName)", method: "createOrder")
         }
-        guard type == .market || type == .limit else {
-            throw ExchangeFailure(.notSupported, exchange: "dry-run", message: "dry-run fills market and limit orders only; the stop loss is applied at candle close", method: "createOrder")
+        let conditional = ConditionalParams(type: type, params: params)
+        guard conditional.type == .market || conditional.type == .limit else {
+            let given = conditional.parameter.map { "params.\($0) makes a \(conditional.type.rawValue) order; " } ?? ""
+            throw ExchangeFailure(.notSupported, exchange: "dry-run", message: "\(given)dry-run fills market and limit orders only; the stop loss is applied at candle close", method: "createOrder")
         }
         let cid = params["clientOrderId"]?.stringValue ?? "paper-\(sequence + 1)"
         let mark = try await currentPrice(side: side)
