@@ -90,6 +90,10 @@ extension Engine {
         // Conditional orders first (a stop in the same candle as a limit is assumed to come first).
         for i in algoOrders.indices where algoOrders[i].symbol == symbol && algoOrders[i].algoStatus == "NEW" {
             let a = algoOrders[i]
+            if a.orderType == "TRAILING_STOP_MARKET" {
+                if let p = trailingFill(algoAt: i, event) { trigger(algoAt: i, price: p, at: t) }
+                continue
+            }
             let isStop = a.orderType.hasPrefix("STOP")
             // STOP: BUY when price rises to trigger, SELL when it falls; TAKE_PROFIT the reverse.
             let triggersUp = (isStop && a.side == "BUY") || (!isStop && a.side == "SELL")
@@ -111,6 +115,32 @@ extension Engine {
                 if o.side == "BUY" ? low <= o.price : high >= o.price { execute(orderAt: i, price: o.price, maker: true, at: t) }
             }
         }
+    }
+
+    /// TRAILING_STOP_MARKET: once active (at activatePrice, or at placement without one) follows the best price
+    /// and fires when the price comes back callbackRate % from it (SELL from the high, BUY from the low).
+    func trailingFill(algoAt i: Int, _ event: PriceEvent) -> Decimal? {
+        var a = algoOrders[i]
+        defer { algoOrders[i] = a }
+        let sell = a.side == "SELL"
+        let steps: [Decimal]
+        switch event {
+        case .open(let p): steps = [p]
+        case .range(let low, let high): steps = sell ? [high, low] : [low, high]
+        }
+        for p in steps {
+            if a.extreme == 0 {
+                guard a.activatePrice > 0, sell ? p >= a.activatePrice : p <= a.activatePrice else { continue }
+                a.extreme = a.activatePrice
+            }
+            a.extreme = sell ? max(a.extreme, p) : min(a.extreme, p)
+            let level = a.extreme * (sell ? 1 - a.callbackRate / 100 : 1 + a.callbackRate / 100)
+            if sell ? p <= level : p >= level {
+                if case .open = event { return p }
+                return WireDecimal.round(level, scale: options.spec(a.symbol)?.pricePrecision ?? 8)
+            }
+        }
+        return nil
     }
 
     /// Turns a triggered conditional order into a real order in the book and executes it.

@@ -157,7 +157,8 @@ extension Engine {
         let side = try side(params)
         let type = try params.required("type")
         guard Self.orderTypes.contains(type) else { throw APIError.badOrderType }
-        guard Self.conditionalTypes.contains(type), type != "TRAILING_STOP_MARKET" else { throw APIError.badOrderType }
+        guard Self.conditionalTypes.contains(type) else { throw APIError.badOrderType }
+        let trailing = type == "TRAILING_STOP_MARKET"
         try checkPositionSide(params, apiKey: apiKey)
         let tif = params["timeInForce"] ?? "GTC"
         guard Self.timeInForces.contains(tif) else { throw APIError.badTimeInForce }
@@ -171,13 +172,21 @@ extension Engine {
         if closePosition && !isMarket { throw APIError.invalidParameter("closePosition") }
         if closePosition && params["quantity"] != nil { throw APIError.closePositionWithQty }
         let qty: Decimal = closePosition ? 0 : try quantity(params, spec, market: isMarket)
-        let trigger = try price("triggerPrice", params, spec)
+        var callbackRate: Decimal = 0, activate: Decimal = 0
+        if trailing {
+            // Binance: callbackRate min 0.1, max 10 (1 = 1 %); activatePrice optional, on the tick grid.
+            guard let rate = try params.decimal("callbackRate") else { throw APIError.mandatory("callbackRate") }
+            guard rate >= dec("0.1") && rate <= 10 else { throw APIError.invalidParameter("callbackRate") }
+            callbackRate = rate
+            if params["activatePrice"] != nil { activate = try price("activatePrice", params, spec) }
+        }
+        let trigger: Decimal = trailing ? 0 : try price("triggerPrice", params, spec)
         if let match = params["priceMatch"] {
             guard Self.priceMatches.contains(match) else { throw APIError.invalidParameter("priceMatch") }
             if params["price"] != nil { throw APIError(status: 400, code: -1106, msg: "Parameter 'price' sent when not required.") }
         }
         let limit: Decimal = isMarket || params["priceMatch"] != nil ? 0 : try price("price", params, spec)
-        if let mark = price(spec.symbol, at: t) {
+        if !trailing, let mark = price(spec.symbol, at: t) {
             let isStop = type.hasPrefix("STOP")
             let triggersUp = (isStop && side == "BUY") || (!isStop && side == "SELL")
             if triggersUp ? mark >= trigger : mark <= trigger { throw APIError.immediateTrigger }
@@ -190,7 +199,8 @@ extension Engine {
             algoId: newAlgoId(), clientAlgoId: clientAlgoId, symbol: spec.symbol, side: side, orderType: type,
             quantity: qty, price: limit, triggerPrice: trigger, timeInForce: tif, workingType: workingType,
             reduceOnly: reduceOnly, closePosition: closePosition, algoStatus: "NEW", createTime: t, updateTime: t,
-            triggerTime: 0, actualOrderId: nil, apiKey: apiKey)
+            triggerTime: 0, actualOrderId: nil, apiKey: apiKey, callbackRate: callbackRate, activatePrice: activate,
+            extreme: trailing && activate == 0 ? (price(spec.symbol, at: t) ?? 0) : 0)
         algoOrders.append(algo)
         return algo
     }

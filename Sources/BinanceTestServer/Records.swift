@@ -47,6 +47,11 @@ extension BinanceTestServer {
         public var triggerTime: Int64
         public var actualOrderId: Int64?
         public var apiKey: String
+        /// TRAILING_STOP_MARKET: callback rate in percent (0.1 ... 10), optional activation price, and the best
+        /// price seen since activation (0 = not active yet).
+        public var callbackRate: Decimal = 0
+        public var activatePrice: Decimal = 0
+        public var extreme: Decimal = 0
     }
 
     /// One-way position in a symbol (positive = long).

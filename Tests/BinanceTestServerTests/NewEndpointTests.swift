@@ -113,4 +113,23 @@ final class NewEndpointTests: ServerTestCase {
         XCTAssertEqual(all.array.count, 1, all.text)
         XCTAssertEqual(try client.signed("GET", "/fapi/v1/allAlgoOrders", [], server: server).code, -1102)
     }
+
+    func testTrailingStopFollowsTheHighAndFiresOnTheCallback() throws {
+        try startServer()   // price 61000; candle 100: high 61050, low 60950
+        func trailing(_ extra: [(String, String)]) throws -> Reply {
+            try client.signed("POST", "/fapi/v1/algoOrder", [("algoType", "CONDITIONAL"), ("symbol", "BTCUSDT"), ("side", "SELL"),
+                                                             ("type", "TRAILING_STOP_MARKET"), ("quantity", "0.01")] + extra, server: server)
+        }
+        XCTAssertEqual(try trailing([]).code, -1102, "callbackRate is mandatory")
+        XCTAssertEqual(try trailing([("callbackRate", "11")]).code, -1130)
+        let placed = try trailing([("callbackRate", "0.1")])
+        XCTAssertEqual(placed.status, 200, placed.text)
+        XCTAssertEqual(placed.object["callbackRate"] as? String, "0.1")
+        server.clock.advance(ms: Fixture.hour)
+        let done = try client.signed("GET", "/fapi/v1/algoOrder", [("algoId", String(describing: placed.object["algoId"] ?? ""))], server: server)
+        XCTAssertEqual(done.object["algoStatus"] as? String, "FINISHED", done.text)
+        // high 61050 - 0.1 % = 60988.95, inside the candle's range: filled there.
+        XCTAssertEqual(server.orders().last?.avgPrice, Decimal(string: "60988.95"))
+        XCTAssertEqual(server.orders().last?.origType, "TRAILING_STOP_MARKET")
+    }
 }
