@@ -17,16 +17,19 @@ public struct CloseAllReport: Sendable, Equatable {
 public struct CloseAll: Sendable {
     public let exchange: any Exchange
     public let journal: Journal
-    public let symbol: String
-    public let marketID: String
+    /// Every traded symbol with its exchange market id (several with SYMBOLS).
+    public let symbols: [(symbol: String, marketID: String)]
     /// The running bot's trade gate (nil in the CLI, a process of its own).
     public let gate: TradeGate?
 
     public init(exchange: any Exchange, journal: Journal, symbol: String, marketID: String, gate: TradeGate?) {
+        self.init(exchange: exchange, journal: journal, symbols: [(symbol, marketID)], gate: gate)
+    }
+
+    public init(exchange: any Exchange, journal: Journal, symbols: [(symbol: String, marketID: String)], gate: TradeGate?) {
         self.exchange = exchange
         self.journal = journal
-        self.symbol = symbol
-        self.marketID = marketID
+        self.symbols = symbols
         self.gate = gate
     }
 
@@ -44,16 +47,39 @@ public struct CloseAll: Sendable {
 
     private func steps(now: Int64, source: String, notify: Bool) async -> CloseAllReport {
         var report = CloseAllReport()
+        report.flat = true
+        for (symbol, marketID) in symbols {
+            await steps(symbol: symbol, marketID: marketID, now: now, source: source, report: &report)
+        }
+        let event = OutboxEvent(kind: "status", fields: [
+            "symbol": symbols.map(\.symbol).joined(separator: ", "),
+            "title": report.flat && report.failures == 0 ? "Close-all done" : "Close-all INCOMPLETE",
+            "message": report.steps.joined(separator: "\n") + "\n(asked by \(source))",
+        ])
+        try? journal.recordEvent(kind: "closeall", message: "\(source): \(report.summary)", at: now, notify: notify ? [event] : [])
+        return report
+    }
+
+    private func steps(symbol: String, marketID: String, now: Int64, source: String, report: inout CloseAllReport) async {
+        let prefix = symbols.count > 1 ? "\(symbol): " : ""
+        var steps: [String] = []
+        var failures = 0
+        var flat = false
         func step(_ what: String, _ body: () async throws -> String) async {
-            do { report.steps.append(try await body()) } catch {
-                report.failures += 1
-                report.steps.append("\(what) failed: \(error)")
+            do { steps.append(prefix + (try await body())) } catch {
+                failures += 1
+                steps.append(prefix + "\(what) failed: \(error)")
             }
         }
-        await step("pausing entries") {
+        defer {
+            report.steps += steps
+            report.failures += failures
+            report.flat = report.flat && flat
+        }
+        if symbol == symbols.first?.symbol { await step("pausing entries") {
             try journal.setStateValue(Journal.pausedKey, "close-all by \(source)", at: now)
             return "new entries paused (/resume to trade again)"
-        }
+        } }
         await step("cancelling open orders") {
             let open = try await exchange.fetchOpenOrders(symbol: symbol, params: [:])
             guard !open.isEmpty else { return "no open orders" }
@@ -86,10 +112,10 @@ public struct CloseAll: Sendable {
                                  + (order.average.map { " @ \(Precision.format($0))" } ?? ""))
                 case .alreadySent: lines.append("close order \(id) was already sent")
                 case .rejected(let reason):
-                    report.failures += 1
+                    failures += 1
                     lines.append("close of \(position.side.rawValue) \(Precision.format(amount)) rejected: \(reason)")
                 case .unknown(let reason):
-                    report.failures += 1
+                    failures += 1
                     lines.append("close of \(position.side.rawValue) \(Precision.format(amount)) unclear (looked up next start): \(reason)")
                 }
             }
@@ -97,14 +123,8 @@ public struct CloseAll: Sendable {
         }
         await step("checking the account") {
             let left = try await exchange.fetchPositions(symbols: [symbol]).filter { $0.symbol == symbol && $0.contracts != 0 }
-            report.flat = left.isEmpty
+            flat = left.isEmpty
             return left.isEmpty ? "account is flat" : "still open: " + left.map { "\($0.side.rawValue) \(Precision.format(abs($0.contracts)))" }.joined(separator: ", ")
         }
-        let event = OutboxEvent(kind: "status", fields: [
-            "symbol": symbol, "title": report.flat && report.failures == 0 ? "Close-all done" : "Close-all INCOMPLETE",
-            "message": report.steps.joined(separator: "\n") + "\n(asked by \(source))",
-        ])
-        try? journal.recordEvent(kind: "closeall", message: "\(source): \(report.summary)", at: now, notify: notify ? [event] : [])
-        return report
     }
 }

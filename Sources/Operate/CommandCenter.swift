@@ -8,6 +8,8 @@ import Notify
 public final class CommandCenter: @unchecked Sendable {
     public let journal: Journal
     public let info: BotInfo
+    /// Every traded symbol (several with SYMBOLS); `info` is the first.
+    public var infos: [BotInfo]
     public let exchange: (any Exchange)?
     public let closeAll: CloseAll?
     /// Exchange time (ms) for journal rows and orders.
@@ -18,6 +20,7 @@ public final class CommandCenter: @unchecked Sendable {
                 exchangeNow: @escaping @Sendable () async -> Int64) {
         self.journal = journal
         self.info = info
+        self.infos = [info]
         self.exchange = exchange
         self.closeAll = closeAll
         self.exchangeNow = exchangeNow
@@ -54,7 +57,14 @@ public final class CommandCenter: @unchecked Sendable {
     // MARK: answers (Telegram HTML)
 
     public func statusHTML() async -> String {
-        let s = await snapshot()
+        var parts: [String] = []
+        for info in infos {
+            parts.append(await statusHTML(await StatusSnapshot.gather(journal: journal, info: info, exchange: exchange, channels: channels())))
+        }
+        return parts.joined(separator: "\n\n")
+    }
+
+    func statusHTML(_ s: StatusSnapshot) async -> String {
         var lines = ["<b>\(e(s.symbol))</b> · \(e(s.mode)) · \(e(s.interval))"]
         if let paused = s.paused { lines.append("⏸ <b>Entries paused</b> (\(e(paused)))") }
         if let p = s.position {

@@ -18,7 +18,9 @@ public final class Operator: @unchecked Sendable {
     private let log: @Sendable (String) -> Void
     private var tasks: [Task<Void, Never>] = []
 
-    public init(config: BotConfig, journal: Journal, exchange: any Exchange, gate: TradeGate?,
+    /// `symbols`: every traded symbol's configuration when there are several (SYMBOLS); close-all then covers all of
+    /// them and `/status` shows each.
+    public init(config: BotConfig, journal: Journal, exchange: any Exchange, gate: TradeGate?, symbols: [BotConfig]? = nil,
                 exchangeNow: @escaping @Sendable () async -> Int64?, log: @escaping @Sendable (String) -> Void) throws {
         let settings = try OperateSettings(values: config.operate)
         self.settings = settings
@@ -26,8 +28,11 @@ public final class Operator: @unchecked Sendable {
         self.log = log
         let info = BotInfo(config: config)
         let now: @Sendable () async -> Int64 = { await exchangeNow() ?? OperateClock.wallMilliseconds() }
-        let closeAll = CloseAll(exchange: exchange, journal: journal, symbol: config.symbol, marketID: config.marketID, gate: gate)
-        center = CommandCenter(journal: journal, info: info, exchange: exchange, closeAll: closeAll, exchangeNow: now)
+        let traded = symbols ?? [config]
+        let closeAll = CloseAll(exchange: exchange, journal: journal, symbols: traded.map { ($0.symbol, $0.marketID) }, gate: gate)
+        center = CommandCenter(journal: journal, info: traded.first.map(BotInfo.init(config:)) ?? info, exchange: exchange, closeAll: closeAll,
+                               exchangeNow: now)
+        center.infos = traded.map(BotInfo.init(config:))
         let store = JournalOutbox(journal: journal)
         var dispatchers: [OutboxDispatcher] = []
         var telegram: TelegramControl?

@@ -1,10 +1,13 @@
 import Bot
 import Exchange
 import Foundation
+import HTTPClient
 import XCTest
 
 /// The loop under faults for many cycles: `TRADINGBOT_SOAK_CYCLES=1000 swift test --skip-build --filter SoakTests`.
-/// Skipped by default (it takes minutes). Prints its figures for BENCHMARKS.md.
+/// Skipped by default (it takes minutes). Prints its figures for BENCHMARKS.md. With TRADINGBOT_SOAK_OPERATE=1 the
+/// bot also notifies a Telegram-compatible loopback server and a webhook and serves the REST API, which the soak reads
+/// every 25 cycles.
 final class SoakTests: XCTestCase {
     func testSoak() throws {
         guard let cycles = ProcessInfo.processInfo.environment["TRADINGBOT_SOAK_CYCLES"].flatMap(Int.init), cycles > 0 else {
@@ -26,10 +29,26 @@ final class SoakTests: XCTestCase {
         scenario.exchange = exchange
         try scenario.writeConfig(mode: "testnet", extra: ["INTERVAL": "1m", "THRESHOLD": "0.001", "RETRY_DELAY": "0.01"])
 
+        let operate = ProcessInfo.processInfo.environment["TRADINGBOT_SOAK_OPERATE"] == "1"
+        var env = scenario.credentials
+        var telegram: TelegramLoopback?
+        var hook: WebhookLoopback?
+        if operate {
+            let t = try TelegramLoopback()
+            let h = try WebhookLoopback()
+            telegram = t
+            hook = h
+            env.merge(["TELEGRAM_BOT_TOKEN": t.token, "TELEGRAM_CHAT_ID": "4242", "TELEGRAM_ALLOWED_USERS": "7", "TELEGRAM_API_URL": t.url,
+                       "WEBHOOK_URL": h.url + "/hook", "API_SERVER_LISTEN": "127.0.0.1:0", "API_SERVER_PASSWORD": "soak-pw"]) { _, b in b }
+        }
+        defer { telegram?.stop(); hook?.stop() }
+
         let started = Date()
         // One cycle more than the driver runs: the bot is still up at the end, to measure it and stop it with SIGTERM.
         let bot = try Harness.start(["run", "--max-nap-ms", "5", "--clock-resync-ms", "0", "--max-cycles", String(cycles + 1)],
-                                    environment: scenario.credentials, directory: scenario.directory)
+                                    environment: env, directory: scenario.directory)
+        var apiPort: UInt16?
+        var apiReads = 0
         let log = LineCounter(path: scenario.directory)
         var faults = 0
         var rssAt100: Int?
@@ -56,6 +75,18 @@ final class SoakTests: XCTestCase {
             XCTAssertTrue(bot.process.isRunning, "bot ended early at candle \(i): \(bot.stderr().suffix(2000))")
             guard bot.process.isRunning else { break }
             if i == 104 { rssAt100 = Self.rss(bot.process.processIdentifier) }
+            if operate && i % 25 == 0 {
+                if apiPort == nil, let range = bot.stdout().range(of: #"REST API on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+                    apiPort = String(bot.stdout()[range]).split(separator: ":").last.flatMap { UInt16($0.dropLast()) }
+                }
+                if let apiPort {
+                    let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(apiPort)/api/v1/status",
+                                              headers: [("Authorization", "Basic " + Data("admin:soak-pw".utf8).base64EncodedString())])
+                    let status = try TestExchange.blocking { try await CurlTransport().send(request).status }
+                    XCTAssertEqual(status, 200)
+                    apiReads += 1
+                }
+            }
         }
         let rssEnd = Self.rss(bot.process.processIdentifier)
         let elapsed = Date().timeIntervalSince(started)
@@ -67,7 +98,7 @@ final class SoakTests: XCTestCase {
 
         // A restart reconciles anything left pending; then journal and server must agree exactly.
         try exchange.control("POST", "/_test/clear-faults")
-        let restart = try scenario.bot(["run", "--once"], environment: scenario.credentials)
+        let restart = try scenario.bot(["run", "--once"], environment: env)
         XCTAssertEqual(restart.status, 0, restart.stderr)
         let journal = try scenario.journal()
         let serverOrders = (try exchange.state()["orders"] as? [[String: Any]]) ?? []
@@ -87,8 +118,27 @@ final class SoakTests: XCTestCase {
         let line = "soak: \(cycles) cycles in \(String(format: "%.1f", elapsed)) s (\(String(format: "%.1f", Double(cycles) / elapsed)) cycles/s), "
             + "\(faults) faults injected, journal cycles done \(done) failed \(failed), orders \(serverIDs.count) on the server = \(sent.count) in the journal, "
             + "RSS after 100 cycles \(rssAt100.map { "\($0 / 1024) MiB" } ?? "?"), at the end \(rssEnd.map { "\($0 / 1024) MiB" } ?? "?")"
-        print(line)
-        try line.write(to: Harness.root.appendingPathComponent(".build/soak-result.txt"), atomically: true, encoding: .utf8)
+        var operateLine = ""
+        if let telegram, let hook {
+            XCTAssertEqual(telegram.htmlProblems, [])
+            let placed = telegram.messages.filter { $0.text.contains("order placed") }.compactMap { m in
+                m.text.split(separator: "\n").first { $0.hasPrefix("Client id: ") }.map { String($0.dropFirst(11)) }
+            }
+            XCTAssertEqual(Set(placed).count, placed.count, "no order announced twice on Telegram")
+            XCTAssertTrue(Set(placed).isSubset(of: Set(serverIDs)))
+            let posts = hook.bodies.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+            let ids = posts.compactMap { ($0["id"] as? NSNumber)?.int64Value }
+            XCTAssertEqual(ids, ids.sorted(), "webhook posts in outbox order")
+            XCTAssertEqual(Set(ids).count, ids.count, "each outbox row posted once")
+            let hookPlaced = posts.filter { ["entry", "exit", "stoploss"].contains($0["kind"] as? String ?? "") }
+                .compactMap { ($0["fields"] as? [String: Any])?["client_order_id"] as? String }
+            XCTAssertEqual(Set(hookPlaced).count, hookPlaced.count)
+            XCTAssertGreaterThan(apiReads, 0)
+            operateLine = "; operate on: \(telegram.messages.count) Telegram messages (paced at 1/s per chat), \(posts.count) webhook posts, "
+                + "\(hookPlaced.count) orders announced by webhook, \(apiReads) API reads"
+        }
+        print(line + operateLine)
+        try (line + operateLine).write(to: Harness.root.appendingPathComponent(".build/soak-result.txt"), atomically: true, encoding: .utf8)
         if let a = rssAt100, let b = rssEnd { XCTAssertLessThan(b - a, 16 * 1024, "memory grew by \(b - a) KiB") }
     }
 

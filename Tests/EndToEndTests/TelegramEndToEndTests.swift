@@ -263,3 +263,46 @@ final class TelegramEndToEndTests: XCTestCase {
         XCTAssertEqual(telegram.messages.filter { $0.text.contains("no cycle completed") }.count, 1, "warned once, not every check")
     }
 }
+
+/// With SYMBOLS, the same notifications and commands: messages name each symbol, `/status` shows each, `/closeall`
+/// flattens every symbol.
+final class MultiSymbolTelegramEndToEndTests: XCTestCase {
+    func testSeveralSymbolsAreReportedAndClosedTogether() throws {
+        guard FileManager.default.fileExists(atPath: Scenario.modelPath) else { throw XCTSkip("shipped model missing") }
+        let m = try MultiSymbolEndToEndTests.Markets(self)
+        try m.writeConfig(symbols: ["BTC/USDT:USDT", "ETH/USDT:USDT"], sections: """
+              BTC/USDT:USDT: {INTERVAL: 1d, STAKE_FRACTION: 0.45}
+              ETH/USDT:USDT: {INTERVAL: 4h, STAKE_FRACTION: 0.45, MODEL_PATH: "\(m.ethModel.path)", SCALERS_PATH: "\(m.ethScalers.path)"}
+
+            """)
+        let telegram = try TelegramLoopback()
+        defer { telegram.stop() }
+        var env = m.scenario.credentials
+        env.merge(["TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_CHAT_ID": "4242", "TELEGRAM_ALLOWED_USERS": "7",
+                   "TELEGRAM_API_URL": telegram.url]) { _, b in b }
+        for step in 0..<12 {
+            try m.exchange.setClock(MultiSymbolEndToEndTests.time(step: step))
+            let run = try m.scenario.bot(["run", "--once"], environment: env)
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        XCTAssertTrue(telegram.messages.contains { $0.text.hasPrefix("🤖 Bot started — BTC/USDT:USDT, ETH/USDT:USDT") })
+        let traded = Set(telegram.messages.filter { $0.text.contains("filled") }.compactMap { $0.text.split(separator: "\n").first?.split(separator: "—").last })
+        XCTAssertFalse(traded.isEmpty, "fills are reported: \(telegram.messages.map(\.text))")
+        XCTAssertEqual(telegram.htmlProblems, [])
+
+        XCTAssertGreaterThan((try m.account()["positions"] as? [[String: Any]] ?? []).count, 0, "positions are open before the close-all")
+        let running = try Harness.start(["run"], environment: env, directory: m.scenario.directory)
+        defer { if running.process.isRunning { running.process.terminate(); running.process.waitUntilExit() } }
+        telegram.userSays("/status", user: 7, chat: 4242)
+        let status = telegram.waitFor("/status") { $0.last?.text.contains("Last prediction") == true }
+        XCTAssertTrue(status.last?.text.contains("BTC/USDT:USDT · testnet") == true && status.last?.text.contains("ETH/USDT:USDT · testnet") == true,
+                      status.last?.text ?? "")
+        telegram.userSays("/closeall", user: 7, chat: 4242)
+        let prompt = telegram.waitFor("Confirm") { $0.last?.replyMarkup?["inline_keyboard"] != nil }
+        let data = try XCTUnwrap(((prompt.last?.replyMarkup?["inline_keyboard"] as? [[[String: Any]]])?.first?.first?["callback_data"]) as? String)
+        telegram.userPresses(data, user: 7, chat: 4242)
+        let done = telegram.waitFor("the report") { $0.last?.text.contains("Close-all") == true }
+        XCTAssertTrue(done.last?.text.contains("Close-all done") == true, done.last?.text ?? "")
+        XCTAssertEqual((try m.account()["positions"] as? [[String: Any]] ?? []).count, 0, "every symbol is flat")
+    }
+}

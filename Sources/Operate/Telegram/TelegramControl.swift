@@ -154,7 +154,7 @@ public final class TelegramControl: @unchecked Sendable {
                                       question: "Resume entries in <b>LIVE</b> mode (real money)?")
         case .closeAll:
             return await confirmation(action: "closeall", user: user,
-                                      question: "Cancel every order and close every position of <b>\(TelegramHTML.escape(center.info.symbol))</b> with market orders?")
+                                      question: "Cancel every order and close every position of <b>\(TelegramHTML.escape(center.infos.map(\.symbol).joined(separator: ", ")))</b> with market orders?")
         }
     }
 

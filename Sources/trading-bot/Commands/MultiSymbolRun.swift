@@ -3,6 +3,7 @@ import Bot
 import Exchange
 import Foundation
 import Logging
+import Operate
 
 /// `trading-bot run` with SYMBOLS: one process, one exchange client and account, one Trader per symbol
 /// (`MultiSymbolLoop`). The single-SYMBOL path in `RunCommand` is unchanged.
@@ -70,12 +71,35 @@ enum MultiSymbolRun {
             throw ExitCode(1)
         }
         await loop.start(now: now)
+        // Notifications, Telegram control and the status page / API (issue 11), as in the single-symbol run; close-all
+        // covers every symbol. The trade gate is per Trader here, so a close-all is not serialised with a pass.
+        let operate: Operator
+        do {
+            operate = try Operator(config: configs.first ?? config, journal: journal, exchange: exchange, gate: nil, symbols: configs,
+                                   exchangeNow: { try? await clock.now() },
+                                   log: { logger.warning("\($0)", metadata: ["event": "operate"]) })
+            var startup = ["symbol": configs.map(\.symbol).joined(separator: ", "), "mode": config.mode.rawValue,
+                           "interval": Set(configs.map(\.interval)).sorted().joined(separator: ", "), "account": "key " + RunCommand.mask(config.apiKey)]
+            if let paused = try journal.stateValue(Journal.pausedKey) { startup["paused"] = "paused (\(paused))" }
+            if let port = try operate.startAPI(), let api = operate.settings.api {
+                startup["status_page"] = "http://\(api.host):\(port)/"
+                logger.info("status page and REST API on http://\(api.host):\(port)/", metadata: ["event": "api"])
+            }
+            try operate.prepare(startup: OutboxEvent(kind: "startup", fields: startup), at: now)
+        } catch {
+            BotCommandSupport.printError("trading-bot run: \(error)")
+            throw ExitCode(2)
+        }
+        operate.start(poll: !options.once, watch: !options.once)
+        if options.once { await operate.pollOnce() }
         let signals = RunCommand.installSignalHandlers { signal in
             logger.info("received \(signal); stopping after the current step", metadata: ["event": "signal"])
             loop.stop()
         }
         let passes = await loop.run(maxPasses: options.once ? 1 : options.maxPasses)
         signals.forEach { $0.cancel() }
+        await operate.drain(timeout: 10)
+        operate.stop()
         logger.info("stopped after \(passes) pass\(passes == 1 ? "" : "es")", metadata: ["event": "stop"])
         // For schedulers: a run in which no symbol completed its cycle is a failed run.
         if options.once && outcome.allFailed(configs.count) { throw ExitCode(1) }
