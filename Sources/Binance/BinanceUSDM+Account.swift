@@ -30,7 +30,9 @@ extension BinanceUSDM {
             rows = try JSON.array(try await client.call(useV2 ? .positionRiskV2 : .positionRisk, q, method: "fetchPositions"), method: "fetchPositions")
         case "account":
             let account = try JSON.object(try await client.call(.account, q, method: "fetchPositions"), method: "fetchPositions")
-            rows = (account["positions"] as? [Any]) ?? []
+            let byId = marketsById
+            return WireParsers.accountPositions(account, symbol: { byId[$0]?.symbol ?? $0 }, brackets: brackets)
+                .filter { p in wanted.map { w in byId.values.contains { $0.symbol == p.symbol && w.contains($0.id) } } ?? true }
         default:
             throw ExchangeFailure(.notSupported, exchange: id, message: "fetchPositions: params.method '\(method)' is not one of positionRisk, account", method: "fetchPositions")
         }

@@ -169,6 +169,61 @@ enum WireParsers {
         return p
     }
 
+    /// /fapi/v3/account `positions` rows (ccxt parseAccountPositions + parseAccountPosition): the cross margin of the
+    /// row's margin asset (crossWalletBalance + crossUnPnl) is the collateral and is added to `info`, as ccxt does.
+    /// The liquidation price needs an entry price the v3 rows no longer carry, so it stays nil there (as in ccxt).
+    static func accountPositions(_ account: [String: Any], symbol: (String) -> String, brackets: [String: [(Decimal, Decimal)]]) -> [Position] {
+        var cross: [String: (margin: String, wallet: String)] = [:]
+        for case let a as [String: Any] in (account["assets"] as? [Any]) ?? [] {
+            guard let asset = JSON.string(a, "asset") else { continue }
+            let wallet = JSON.decimal(a, "crossWalletBalance") ?? 0, unPnl = JSON.decimal(a, "crossUnPnl") ?? 0
+            cross[asset] = (Precision.format(wallet + unPnl), JSON.string(a, "crossWalletBalance") ?? "0")
+        }
+        return ((account["positions"] as? [Any]) ?? []).compactMap { row -> Position? in
+            guard var o = row as? [String: Any], let mid = JSON.string(o, "symbol"),
+                  let amt = JSON.decimal(o, "positionAmt"), amt != 0 else { return nil }
+            let unified = symbol(mid)
+            let quote = unified.split(separator: ":").last.map(String.init) ?? "USDT"
+            guard let c = cross[quote] else { return nil }
+            o["crossMargin"] = c.margin
+            o["crossWalletBalance"] = c.wallet
+            let notional = JSON.decimal(o, "notional") ?? JSON.decimal(o, "notionalValue") ?? 0
+            let notionalAbs = notional < 0 ? -notional : notional
+            var mmr: Decimal?
+            for (floor, rate) in brackets[unified] ?? [] { if notionalAbs < floor { break }; mmr = rate }
+            let isolated = JSON.bool(o, "isolated") ?? ((JSON.decimal(o, "isolatedMargin") ?? 0) != 0)
+            let unPnl = JSON.decimal(o, "unrealizedProfit")
+            let collateral = isolated ? (JSON.decimal(o, "isolatedWallet") ?? 0) + (unPnl ?? 0) : Precision.parse(c.margin)
+            let maint = JSON.decimal(o, "maintMargin"), initial = JSON.decimal(o, "initialMargin")
+            let leverage = JSON.decimal(o, "leverage").flatMap { $0 == 0 ? nil : $0 }
+            var pct: Decimal?
+            if let leverage {
+                pct = Precision.toStep(1 / leverage, step: pow10(-8), rounding: .truncate)
+                let lev = NSDecimalNumber(decimal: leverage).intValue
+                if lev > 0, 1000 % lev != 0, let p = pct { pct = Precision.toStep(p + pow10(-8), step: pow10(-8), rounding: .truncate) }
+            }
+            let declared = JSON.string(o, "positionSide")
+            var p = Position(symbol: unified, side: notional < 0 ? .short : .long, contracts: amt < 0 ? -amt : amt, contractSize: 1,
+                             entryPrice: notional == 0 ? nil : JSON.decimal(o, "entryPrice"), markPrice: nil, notional: notionalAbs,
+                             unrealizedPnl: unPnl, leverage: leverage, marginMode: isolated ? .isolated : .cross,
+                             liquidationPrice: nil, timestamp: JSON.int64(o, "updateTime").flatMap { $0 == 0 ? nil : $0 }, info: info(o))
+            p.fromAccount = true
+            p.collateral = collateral
+            p.initialMargin = initial
+            p.initialMarginPercentage = pct
+            p.maintenanceMargin = maint
+            p.maintenanceMarginPercentage = mmr
+            p.hedged = declared != "BOTH"
+            if notional != 0, let maint, let collateral, collateral != 0 {
+                p.marginRatio = Precision.toStep(maint / collateral + Decimal(string: "0.00005")!, step: pow10(-4), rounding: .truncate)
+            }
+            if notional != 0, let unPnl, let initial, initial != 0 {
+                p.percentage = Precision.toStep(unPnl / initial, step: pow10(-4), rounding: .truncate) * 100
+            }
+            return p
+        }
+    }
+
     static func pow10(_ e: Int) -> Decimal {
         var d = Decimal(1)
         if e < 0 { for _ in 0..<(-e) { d /= 10 } } else { for _ in 0..<e { d *= 10 } }

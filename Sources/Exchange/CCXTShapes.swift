@@ -99,7 +99,20 @@ extension Trade: CCXTShaped {
 
 extension Position: CCXTShaped {
     public var ccxt: JSONValue {
-        .object([
+        if fromAccount {
+            return .object([
+                ("info", info ?? .object([])), ("id", .null), ("symbol", .string(symbol)),
+                ("timestamp", .int(timestamp)), ("datetime", .datetime(timestamp)),
+                ("initialMargin", .num(initialMargin)), ("initialMarginPercentage", .num(initialMarginPercentage)),
+                ("maintenanceMargin", .num(maintenanceMargin)), ("maintenanceMarginPercentage", .num(maintenanceMarginPercentage)),
+                ("entryPrice", .num(entryPrice)), ("notional", .num(notional)), ("leverage", .num(leverage)),
+                ("unrealizedPnl", .num(unrealizedPnl)), ("contracts", .number(contracts)), ("contractSize", .num(contractSize)),
+                ("marginRatio", .num(marginRatio)), ("liquidationPrice", .num(liquidationPrice)), ("markPrice", .num(markPrice)),
+                ("collateral", .num(collateral)), ("marginMode", .str(marginMode?.rawValue)), ("side", .string(side.rawValue)),
+                ("hedged", .bool(hedged ?? false)), ("percentage", .num(percentage)),
+            ])
+        }
+        return .object([
             ("info", info ?? .object([])),
             ("id", .null),
             ("symbol", .string(symbol)),

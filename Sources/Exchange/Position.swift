@@ -30,6 +30,8 @@ public struct Position: Sendable, Hashable, Codable {
     public var hedged: Bool?
     /// The exchange's raw position object, as CCXT's `info`.
     public var info: JSONValue?
+    /// Read from the account endpoint (ccxt parseAccountPosition: fewer keys than a position-risk row).
+    public var fromAccount: Bool = false
 
     public init(symbol: String, side: PositionSide, contracts: Decimal, contractSize: Decimal? = 1,
                 entryPrice: Decimal? = nil, markPrice: Decimal? = nil, notional: Decimal? = nil,

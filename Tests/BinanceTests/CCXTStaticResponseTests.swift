@@ -68,7 +68,7 @@ final class CCXTStaticResponseTests: XCTestCase {
                 failures.append("[\(c.method)] \(c.description): \(error)")
             }
         }
-        XCTAssertEqual(fixture.cases.count, 12, "the transcribed case list changed")
+        XCTAssertEqual(fixture.cases.count, 13, "the transcribed case list changed")
         XCTAssertTrue(failures.isEmpty, "\(failures.count) of \(fixture.cases.count) differ:\n" + failures.joined(separator: "\n"))
         print("ccxt static response replay: \(fixture.cases.count - failures.count) of \(fixture.cases.count) linear cases match (\(fixture.source))")
     }
