@@ -7,7 +7,7 @@ import XCTest
 /// Every entry the strategy decides is placed: the shipped model on the real candle files, backtested as the README
 /// does, against the refusals issue 14 found, and against a plain re-implementation of the README's rules.
 final class MoneyRegressionTests: XCTestCase {
-    static func setup(_ file: String) throws -> OfflineSetup {
+    static func setup(_ file: String, extra: [String: String] = [:]) throws -> OfflineSetup {
         guard let repo = ModelAgreementTests.repo else { throw XCTSkip("models/model.keras not found above \(#filePath)") }
         guard let shared = ModelAgreementTests.shared else { throw XCTSkip("shared/data not found (CI clones it as a sibling)") }
         let input = try CandleInput.load(path: shared.appendingPathComponent("shared/data/\(file)").path)
@@ -15,7 +15,7 @@ final class MoneyRegressionTests: XCTestCase {
             "MODEL_PATH": repo.appendingPathComponent("models/model.keras").path,
             "SCALERS_PATH": repo.appendingPathComponent("scalers/scalers.pkl").path,
             "JOURNAL_PATH": ":memory:",
-        ], input: input)
+        ].merging(extra) { _, new in new }, input: input)
     }
 
     static func day(_ iso: String) -> Int64 { UTCTime.parse(iso) ?? 0 }
@@ -55,6 +55,17 @@ final class MoneyRegressionTests: XCTestCase {
         XCTAssertTrue(result.notPlaced.isEmpty, "\(result.notPlaced)")
         XCTAssertGreaterThan(result.trades.count, 10)
         XCTAssertTrue(outcome.report.text().contains("simulated market: BTCUSDT: tick"), outcome.report.text())
+    }
+
+    /// Limit entries left unfilled at the next candle are cancelled and counted (Freqtrade's "Canceled Trade
+    /// Entries"), the same by both engines.
+    func testUnfilledLimitEntriesAreCountedAsCanceledTradeEntries() async throws {
+        let s = try Self.setup("coin_Bitcoin.csv", extra: ["ORDER_TYPE": "limit"])
+        let trader = try await BacktestPipeline.run(setup: s, from: Self.day("2019-11-17"), to: nil, simulation: SimulationSettings())
+        let replay = try await BacktestPipeline.run(setup: s, from: Self.day("2019-11-17"), to: nil, simulation: SimulationSettings(), engine: .replay)
+        XCTAssertGreaterThan(trader.result.metrics.canceledTradeEntries, 0)
+        XCTAssertEqual(trader.result.metrics, replay.result.metrics)
+        XCTAssertTrue(trader.report.text().contains("canceled trade entries          \(trader.result.metrics.canceledTradeEntries)"), trader.report.text())
     }
 
     /// The README's rules written out plainly on evaluate's predictions: the backtest (Trader, Orderer, simulated

@@ -58,7 +58,7 @@ final class LoopbackVenue {
         return BinanceUSDM(configuration: config)
     }
 
-    static func config(mode: String, leverage: Int = 2) throws -> BotConfig {
+    static func config(mode: String, leverage: Int = 2, extra: [String: String] = [:]) throws -> BotConfig {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trader-loopback-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data("m".utf8).write(to: dir.appendingPathComponent("m.keras"))
@@ -67,12 +67,13 @@ final class LoopbackVenue {
             "MODEL_PATH": dir.appendingPathComponent("m.keras").path, "SCALERS_PATH": dir.appendingPathComponent("s.pkl").path,
             "MODE": mode, "LEVERAGE": String(leverage), "THRESHOLD": "0.01", "STOP_LOSS": "0.5", "MAX_RETRIES": "1",
             "RETRY_DELAY": "0", "MIN_ORDER_AMOUNT": "0.001",
-        ]).load().config
+        ].merging(extra) { _, new in new }).load().config
     }
 
     /// A Trader like `trading-bot run` builds it: testnet → the signed client; dry-run → PaperExchange on the public one.
-    func trader(mode: String, journal: Journal, predictor: any PricePredicting, leverage: Int = 2) throws -> Trader {
-        let config = try Self.config(mode: mode, leverage: leverage)
+    func trader(mode: String, journal: Journal, predictor: any PricePredicting, leverage: Int = 2,
+                extra: [String: String] = [:]) throws -> Trader {
+        let config = try Self.config(mode: mode, leverage: leverage, extra: extra)
         let exchange: any Exchange
         if mode == "dry-run" {
             let market = client(signed: false)
