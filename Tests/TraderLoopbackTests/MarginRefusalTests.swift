@@ -131,6 +131,8 @@ final class MarginRefusalTests: XCTestCase {
         XCTAssertTrue(note.hasPrefix("refused: InsufficientFunds"), note)
         XCTAssertTrue(note.contains("-2019") && note.contains("after one smaller order; given up for this candle"), note)
         XCTAssertTrue(report.line.contains("refused: InsufficientFunds"), report.line)
+        guard case .array(let logged)? = report.metadata["not_placed"] else { return XCTFail("--log-format json lacks not_placed") }
+        XCTAssertEqual(logged.count, report.notes.count)
         XCTAssertEqual(try journal.recentCycles(limit: 1).first?.decision, "open long")
         try assertJournalMatchesServer(journal)
 

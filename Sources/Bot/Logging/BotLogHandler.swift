@@ -82,6 +82,8 @@ extension CycleReport {
             m["reason"] = .string(decision.reason)
         }
         if !orders.isEmpty { m["orders"] = .array(orders.map { .string($0) }) }
+        if !notes.isEmpty { m["not_placed"] = .array(notes.map { .string($0) }) }
+        if let exitReason { m["exit_reason"] = .string(exitReason.rawValue) }
         if let position {
             m["position"] = .string("\(position.side.rawValue) \(position.amount) @ \(position.entryPrice)")
         }
