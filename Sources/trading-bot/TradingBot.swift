@@ -14,6 +14,7 @@ struct TradingBotCommand: AsyncParsableCommand {
             PredictCommand.self,
             RunCommand.self,
             LambdaCommand.self,
+            ScheduleCommand.self,
             JournalCommand.self,
             ModelCommand.self,
             ScalersCommand.self,

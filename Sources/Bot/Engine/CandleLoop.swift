@@ -12,6 +12,9 @@ public final class CandleLoop: @unchecked Sendable {
     public var maxNapMilliseconds: Int64 = 15_000
     /// Longest uninterrupted sleep: how quickly a stop request is noticed while waiting for the next candle.
     public var stopCheckMilliseconds: Int64 = 500
+    /// Called on every turn of the loop and every sleep slice (at most `stopCheckMilliseconds` apart, and after each
+    /// cycle): the systemd watchdog ping, so it stops when the loop itself stops turning.
+    public var onTick: @Sendable () -> Void = {}
     /// Called after each cycle (logging).
     public var onCycle: @Sendable (CycleReport) -> Void = { _ in }
     private let lock = NSLock()
@@ -38,6 +41,7 @@ public final class CandleLoop: @unchecked Sendable {
         var lastRunOpen: Int64?
         let interval = trader.settings.timeframe.milliseconds
         while !isStopping {
+            onTick()
             if let maxCycles, cycles >= maxCycles { break }
             let now: Int64
             do { now = try await clock.now() } catch {
@@ -67,6 +71,7 @@ public final class CandleLoop: @unchecked Sendable {
                     let slice = min(nap, stopCheckMilliseconds)
                     try await clock.sleep(milliseconds: slice)
                     nap -= slice
+                    onTick()
                 }
             } catch { break }
         }

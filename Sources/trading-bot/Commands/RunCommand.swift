@@ -4,6 +4,7 @@ import Dispatch
 import Exchange
 import Foundation
 import Logging
+import Serverless
 import Operate
 
 /// `trading-bot run`: the candle loop (or one cycle with --once) in dry-run, testnet/demo or live mode.
@@ -99,7 +100,17 @@ struct RunCommand: AsyncParsableCommand {
             logger.info("received \(signal); stopping after the current step", metadata: ["event": "signal"])
             loop.stop()
         }
+        // Under systemd (Type=notify): READY once the loop starts, WATCHDOG from the loop's own turns.
+        let systemd = SystemdNotifier()
+        if systemd.isActive {
+            loop.onTick = { systemd.watchdogIfDue() }
+            if let every = systemd.watchdogInterval {  // the loop turns at least twice per ping period
+                loop.stopCheckMilliseconds = max(10, min(loop.stopCheckMilliseconds, Int64(every * 500)))
+            }
+            systemd.ready(status: "\(config.mode.rawValue) \(config.symbol) \(config.interval)")
+        }
         let cycles = await loop.run(maxCycles: once ? 1 : maxCycles)
+        systemd.stopping()
         signals.forEach { $0.cancel() }
         // What the last cycle wrote goes out before the process ends (at most 10 s; the rest waits in the outbox).
         await operate.drain(timeout: 10)
