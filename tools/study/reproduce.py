@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+"""Reproduce Wu, Zhang, Huang, Zhou, Chandra (arXiv:2405.11431, code: sydney-machine-learning/deeplearning-crypto,
+main.py) on the four coin files in ../shared/data, in two setups, and save every trained model for the Swift side.
+
+Setups (see tools/study/README.md for the exact list of what matches main.py and what does not):
+
+  study  as main.py does it with dim_type='Multi' and no gold file: columns [Close, Open, High, Low], one MinMaxScaler
+         per column fitted on the WHOLE file (main.py scales before splitting), first floor(0.7 n) rows train, rest
+         test, windows of n_steps_in=6 rows of [Open, High, Low] -> the next n_steps_out=5 Closes, windows cut inside
+         each part, the seven create_model() networks, Adam(1e-3)/mse, batch 32, EPOCHS (main.py: 100), several
+         seeds (main.py: rounds=30). Scored by main.py's eval_result: prices back through the Close scaler, then the
+         prediction matrix and the target matrix are EACH min-max scaled again column by column (step by step) on
+         their own min and max, and RMSE is taken per step ("Test MINMAX RMSE"); MAPE on prices + 1e-7.
+  bot    the shipped model's setup (tools/train.py) with a 90 % split: 5 candles x [open, high, low, close, volume],
+         scalers fitted on the training rows only, target = the next close, 60 epochs, seed 42, the same seven
+         families with n_steps_in=5, n_features=5, n_steps_out=1.
+
+Persistence ("next = the last close in the window", every step) is scored with the same metric in both setups.
+
+Writes under --out (default tools/study/runs, git-ignored):
+  results.jsonl                 one line per trained model (setup, coin, family, seed, figures, seconds)
+  {setup}/{COIN}/scalers.pkl    the scalers (pickle dict {i: MinMaxScaler}, as scalers/scalers.pkl)
+  {setup}/{COIN}/{family}-s{seed}.keras and .json (model.json fields as models/model.json)
+
+Usage:
+  nice -n 19 python3 tools/study/reproduce.py train --setup bot --seeds 42
+  nice -n 19 python3 tools/study/reproduce.py train --setup study --seeds 0 1 2 --epochs 100
+  python3 tools/study/reproduce.py table --study-repo PATH   # README table from results.jsonl + the study's files
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+COINS = {"BTC": "coin_Bitcoin.csv", "ETH": "coin_Ethereum.csv", "LTC": "coin_Litecoin.csv", "DOGE": "coin_Dogecoin.csv"}
+# main.py's model_hub names -> ours
+FAMILIES = ["LSTM", "BD-LSTM", "ED-LSTM", "CNN", "Conv-LSTM", "Transformer", "MLP"]
+STUDY_NAME = {"LSTM": "LSTM", "BD-LSTM": "BD LSTM", "ED-LSTM": "ED LSTM", "CNN": "CNN",
+              "Conv-LSTM": "Convolutional LSTM", "Transformer": "Transformer", "MLP": "MLP"}
+
+
+def iso(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_file(path: Path):
+    """(candle open times, dict of float64 columns) in file order (the files are chronological)."""
+    times, cols = [], {k: [] for k in ("Open", "High", "Low", "Close", "Volume")}
+    with open(path, newline="") as f:
+        for rec in csv.DictReader(f):
+            end = dt.datetime.strptime(rec["Date"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
+            times.append(end.replace(hour=0, minute=0, second=0))
+            for k in cols:
+                cols[k].append(float(rec[k]))
+    return times, {k: np.asarray(v, dtype=np.float64) for k, v in cols.items()}
+
+
+# ---------------------------------------------------------------- models: main.py create_model(), verbatim layers
+def create_model(family: str, n_features: int, n_steps_in: int, n_steps_out: int):
+    from keras import Sequential, Model
+    from keras.layers import (LSTM, Bidirectional, Dense, Conv1D, Flatten, MaxPooling1D, RepeatVector,
+                              TimeDistributed, LayerNormalization, Dropout, MultiHeadAttention, Input)
+    from keras.optimizers import Adam
+
+    shape = (n_steps_in, n_features)
+    if family == "LSTM":
+        model = Sequential([Input(shape), LSTM(100, activation="sigmoid", return_sequences=True),
+                            LSTM(100, activation="sigmoid"), Dense(n_steps_out)])
+    elif family == "BD-LSTM":
+        model = Sequential([Input(shape), Bidirectional(LSTM(50, activation="sigmoid")), Dense(n_steps_out)])
+    elif family == "ED-LSTM":
+        model = Sequential([Input(shape), LSTM(100, activation="sigmoid"), RepeatVector(n_steps_out),
+                            LSTM(100, activation="sigmoid", return_sequences=True), TimeDistributed(Dense(1))])
+    elif family == "CNN":
+        model = Sequential([Input(shape), Conv1D(64, 2, activation="relu"), MaxPooling1D(2), Flatten(),
+                            Dense(20, activation="relu"), Dense(n_steps_out)])
+    elif family == "Conv-LSTM":
+        model = Sequential([Input(shape), Conv1D(64, 2, activation="relu"), LSTM(20, activation="relu"),
+                            Dense(20, activation="relu"), Dense(n_steps_out)])
+    elif family == "Transformer":
+        # create_transformer_model(d_model=64, num_heads=12, ff_dim=64, num_transformer_blocks=3, dropout 0.1)
+        inputs = Input(shape)
+        x = Dense(64)(inputs)
+        for _ in range(3):
+            attn = MultiHeadAttention(num_heads=12, key_dim=64)(x, x)
+            attn = Dropout(0.1)(attn)
+            x = LayerNormalization(epsilon=1e-6)(x + attn)
+            ff = Dense(64, activation="relu")(x)
+            ff = Dropout(0.1)(ff)
+            ff = Dense(64)(ff)
+            x = LayerNormalization(epsilon=1e-6)(x + ff)
+        outputs = Dense(n_steps_out)(x[:, -1, :])
+        model = Model(inputs, outputs)
+    elif family == "MLP":
+        model = Sequential([Input(shape), Dense(20, activation="relu"), Flatten(), Dense(20, activation="relu"),
+                            Dense(n_steps_out)])
+    else:
+        raise SystemExit(f"reproduce.py: unknown family {family}; one of {', '.join(FAMILIES)}")
+    model.compile(optimizer=Adam(learning_rate=0.001), loss="mse")
+    return model
+
+
+# ---------------------------------------------------------------- main.py's data handling and metric
+def fit_minmax_columns(data: np.ndarray):
+    """main.py data_trasform(data): one MinMaxScaler per column fitted on `data` itself."""
+    from sklearn.preprocessing import MinMaxScaler
+    out = np.zeros_like(data)
+    scalers = {}
+    for i in range(data.shape[1]):
+        s = MinMaxScaler()
+        out[:, i] = s.fit_transform(data[:, i].reshape(-1, 1)).ravel()
+        scalers[i] = s
+    return out, scalers
+
+
+def split_sequence_multi(seq: np.ndarray, n_in: int, n_out: int):
+    """main.py split_sequence(dim_type='Multi'): X = rows i..i+n_in-1 of columns 1:, y = column 0 of the next n_out."""
+    X, y = [], []
+    for i in range(len(seq)):
+        end, out_end = i + n_in, i + n_in + n_out
+        if out_end > len(seq):
+            break
+        X.append(seq[i:end, 1:])
+        y.append(seq[end:out_end, 0])
+    return np.array(X), np.array(y)
+
+
+def study_minmax_rmse(result: np.ndarray, target: np.ndarray) -> list[float]:
+    """main.py eval_result(mode=0): both matrices re-min-maxed column by column on their OWN ranges, RMSE per step."""
+    r, _ = fit_minmax_columns(result)
+    t, _ = fit_minmax_columns(target)
+    return [float(np.sqrt(np.mean((r[:, i] - t[:, i]) ** 2))) for i in range(result.shape[1])]
+
+
+def study_mape(result: np.ndarray, target: np.ndarray) -> list[float]:
+    """main.py eval_result(mode=1)."""
+    r, t = result + 0.0000001, target + 0.0000001
+    return [float(np.mean(np.abs((t[:, i] - r[:, i]) / t[:, i])) * 100) for i in range(result.shape[1])]
+
+
+# ---------------------------------------------------------------- the two setups
+class Prepared:
+    pass
+
+
+def prepare_study(coin: str) -> Prepared:
+    times, c = load_file(DATA_DIR / COINS[coin])
+    raw = np.stack([c["Close"], c["Open"], c["High"], c["Low"]], axis=1)
+    n = len(raw)
+    scaled, scalers = fit_minmax_columns(raw)  # main.py: scaled on the whole file, before the split
+    cut = int(np.floor(n * 0.7))
+    train_set, test_set = scaled[:cut], scaled[cut:]
+    p = Prepared()
+    p.n_in, p.n_out, p.n_features = 6, 5, 3
+    p.x_train, p.y_train = split_sequence_multi(train_set, 6, 5)
+    p.x_test, p.y_test = split_sequence_multi(test_set, 6, 5)
+    inv = lambda m: scalers[0].inverse_transform(m.reshape(-1, 1)).reshape(m.shape)
+    p.price = inv
+    p.y_test_price = inv(p.y_test)
+    # persistence: the window's last Close (not an input of the study's Multi setup, but known at forecast time)
+    p.naive_test_price = np.repeat(raw[cut + 5: cut + 5 + len(p.y_test), 0:1], 5, axis=1)
+    p.scalers = scalers
+    p.times, p.cut, p.n = times, cut, n
+    p.meta = {"features": ["open", "high", "low"], "target_column": "close", "window_size": 6, "horizon": 5,
+              "scaler_fit_start": iso(times[0]), "scaler_fit_end": iso(times[-1]),
+              "train_start": iso(times[0]), "train_end": iso(times[cut - 1]),
+              "test_start": iso(times[cut + 6]), "test_end": iso(times[-1]),
+              "note": "study setup (main.py, Multi): inputs Open/High/Low of 6 days, outputs the next 5 closes; "
+                      "scalers fitted on the whole file; not runnable by the bot (3 features, 5 outputs)"}
+    return p
+
+
+def prepare_bot(coin: str) -> Prepared:
+    times, c = load_file(DATA_DIR / COINS[coin])
+    raw = np.stack([c["Open"], c["High"], c["Low"], c["Close"], c["Volume"]], axis=1)
+    n = len(raw)
+    split = int(round(n * 0.9))  # first test target row
+    from sklearn.preprocessing import MinMaxScaler
+    scalers = {}
+    for col in range(5):
+        scalers[col] = MinMaxScaler().fit(raw[:split, col:col + 1])
+    scaled = np.concatenate([scalers[i].transform(raw[:, i:i + 1]) for i in range(5)], axis=1)
+
+    def windows(lo, hi):
+        xs, ys, ts = [], [], []
+        for t in range(max(lo, 5), hi):
+            xs.append(scaled[t - 5:t]); ys.append(scaled[t, 3]); ts.append(t)
+        return np.asarray(xs, np.float32), np.asarray(ys, np.float32)[:, None], ts
+
+    p = Prepared()
+    p.n_in, p.n_out, p.n_features = 5, 1, 5
+    p.x_train, p.y_train, _ = windows(5, split)
+    p.x_test, p.y_test, test_targets = windows(split, n)
+    inv = lambda m: scalers[3].inverse_transform(m.reshape(-1, 1)).reshape(m.shape)
+    p.price = inv
+    p.y_test_price = raw[test_targets, 3][:, None]
+    p.naive_test_price = raw[[t - 1 for t in test_targets], 3][:, None]
+    p.scalers = scalers
+    p.times, p.cut, p.n = times, split, n
+    p.meta = {"features": ["open", "high", "low", "close", "volume"], "target_column": "close", "window_size": 5,
+              "scaler_fit_start": iso(times[0]), "scaler_fit_end": iso(times[split - 1]),
+              "train_start": iso(times[0]), "train_end": iso(times[split - 1]),
+              "test_start": iso(times[test_targets[0]]), "test_end": iso(times[test_targets[-1]])}
+    return p
+
+
+def score(p: Prepared, pred_price: np.ndarray) -> dict:
+    y = p.y_test_price
+    out = {"study_minmax_rmse": study_minmax_rmse(pred_price, y), "study_mape": study_mape(pred_price, y),
+           "rmse_price": [float(np.sqrt(np.mean((pred_price[:, i] - y[:, i]) ** 2))) for i in range(y.shape[1])]}
+    return out
+
+
+def train_one(setup: str, coin: str, family: str, seed: int, epochs: int, out: Path, p: Prepared) -> dict:
+    import keras
+    keras.utils.set_random_seed(seed)
+    model = create_model(family, p.n_features, p.n_in, p.n_out)
+    t0 = time.time()
+    model.fit(p.x_train, p.y_train, epochs=epochs, batch_size=32, verbose=0)
+    train_s = time.time() - t0
+    # main.py predicts one window per model.predict call; batched here (same function, same numbers up to float32
+    # summation order), which is ~100x cheaper
+    pred = np.asarray(model.predict(p.x_test, verbose=0, batch_size=256), dtype=np.float64).reshape(len(p.x_test), p.n_out)
+    pred_train = np.asarray(model.predict(p.x_train, verbose=0, batch_size=256), dtype=np.float64).reshape(len(p.x_train), p.n_out)
+    pred_price = p.price(pred)
+    row = {"setup": setup, "coin": coin, "family": family, "seed": seed, "epochs": epochs,
+           "train_windows": len(p.x_train), "test_windows": len(p.x_test), "train_seconds": round(train_s, 1),
+           "params": int(model.count_params()),
+           "train_minmax_rmse": study_minmax_rmse(p.price(pred_train), p.price(p.y_train.reshape(len(p.x_train), p.n_out)))}
+    row.update(score(p, pred_price))
+    d = out / setup / coin
+    d.mkdir(parents=True, exist_ok=True)
+    stem = f"{family}-s{seed}"
+    model.save(d / f"{stem}.keras")
+    if not (d / "scalers.pkl").exists():
+        with open(d / "scalers.pkl", "wb") as f:
+            pickle.dump(p.scalers, f)
+    meta = dict(p.meta)
+    meta.update({"symbol": f"{coin}/USDT", "interval": "1d", "data_file": COINS[coin], "times_are": "candle open times, UTC",
+                 "family": family, "setup": setup, "seed": seed, "epochs": epochs, "batch_size": 32,
+                 "scalers_file": "scalers.pkl", "params": row["params"],
+                 "train_windows": row["train_windows"], "test_windows": row["test_windows"],
+                 "test_rmse": row["rmse_price"][0], "test_rmse_unit": "USD (close price)",
+                 "keras_version": keras.__version__})
+    with open(d / f"{stem}.json", "w") as f:
+        json.dump(meta, f, indent=2); f.write("\n")
+    return row
+
+
+def naive_row(setup: str, coin: str, p: Prepared) -> dict:
+    row = {"setup": setup, "coin": coin, "family": "persistence", "seed": None, "test_windows": len(p.x_test)}
+    row.update(score(p, p.naive_test_price))
+    return row
+
+
+def cmd_train(args) -> int:
+    import tensorflow as tf
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    results = out / "results.jsonl"
+    done = set()
+    if results.exists():
+        for line in results.read_text().splitlines():
+            r = json.loads(line)
+            done.add((r["setup"], r["coin"], r["family"], r["seed"], r.get("epochs")))
+    base_epochs = args.epochs or (100 if args.setup == "study" else 60)
+    for seed in args.seeds:
+        for coin in args.coins:
+            p = prepare_study(coin) if args.setup == "study" else prepare_bot(coin)
+            if (args.setup, coin, "persistence", None, None) not in done:
+                with open(results, "a") as f:
+                    f.write(json.dumps(naive_row(args.setup, coin, p)) + "\n")
+                done.add((args.setup, coin, "persistence", None, None))
+            for family in args.families:
+                epochs = args.transformer_epochs if family == "Transformer" and args.transformer_epochs else base_epochs
+                key = (args.setup, coin, family, seed, epochs)
+                if key in done:
+                    continue
+                row = train_one(args.setup, coin, family, seed, epochs, out, p)
+                with open(results, "a") as f:
+                    f.write(json.dumps(row) + "\n")
+                print(f"{args.setup} {coin} {family} seed {seed}: test minmax RMSE step1 {row['study_minmax_rmse'][0]:.4f}"
+                      f" price RMSE {row['rmse_price'][0]:.4f} ({row['train_seconds']} s)", flush=True)
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--setup", choices=["study", "bot"], required=True)
+    t.add_argument("--seeds", type=int, nargs="+", default=[42])
+    t.add_argument("--epochs", type=int, default=None, help="default: 100 (study, as main.py), 60 (bot, as train.py)")
+    t.add_argument("--transformer-epochs", type=int, default=None,
+                   help="epochs for the Transformer only (it costs ~13 s an epoch on one core, 20x the others)")
+    t.add_argument("--coins", nargs="+", default=list(COINS), choices=list(COINS))
+    t.add_argument("--families", nargs="+", default=FAMILIES, choices=FAMILIES)
+    t.add_argument("--out", type=Path, default=REPO_ROOT / "tools" / "study" / "runs")
+    args = ap.parse_args(argv)
+    if not DATA_DIR.is_dir():
+        print(f"reproduce.py: {DATA_DIR} not found; put the shared data next to the repository (../shared/data)", file=sys.stderr)
+        return 2
+    if args.cmd == "train":
+        return cmd_train(args)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
