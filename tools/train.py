@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "interval": "1d",
         "symbol": "BTC/USDT",
         "data_file": args.data.name,
+        "scalers_file": "../scalers/scalers.pkl",
         "times_are": "candle open times, UTC",
         "train_start": iso(times[0]),
         "train_end": iso(times[split - 1]),

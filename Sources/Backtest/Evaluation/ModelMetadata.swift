@@ -9,10 +9,21 @@ public struct ModelMetadata: Sendable, Decodable {
     public var interval: String?
     public var windowSize: Int?
     public var targetColumn: String?
+    /// The market the model was trained on ("BTC/USDT"); compared by base asset with the candles' symbol.
+    public var symbol: String?
+    /// Input feature order, e.g. ["open", "high", "low", "close", "volume"].
+    public var features: [String]?
+    /// The scalers file, relative to the record's folder ("scalers.pkl", "../scalers/scalers.pkl").
+    public var scalersFile: String?
+    /// Network family ("lstm", "conv-lstm", …) and training setup, when the training script records them.
+    public var family: String?
+    public var setup: String?
+    public var seed: Int?
 
     enum CodingKeys: String, CodingKey {
         case trainStart = "train_start", trainEnd = "train_end", scalerFitStart = "scaler_fit_start"
         case scalerFitEnd = "scaler_fit_end", interval, windowSize = "window_size", targetColumn = "target_column"
+        case symbol, features, scalersFile = "scalers_file", family, setup, seed
     }
 
     /// Reads `model.json` next to a model file (`models/model.keras` → `models/model.json`); nil if absent.

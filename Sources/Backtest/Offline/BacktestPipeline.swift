@@ -43,7 +43,12 @@ public enum BacktestPipeline {
         let periodStart = candles[range.lowerBound].timestamp                // first candle traded on
         let periodEnd = candles[range.upperBound - 1].timestamp + interval - 1
         let c = setup.config
-        let settings = BacktestReport.Settings(symbol: c.symbol, interval: setup.input.timeframe.name, leverage: c.leverage,
+        // Honest inputs: how many decisions were made on windows outside the scalers' fitted range.
+        let flags = setup.predictor.rangeCheck.flags(candles: candles, windowSize: batch.windowSize,
+                                                     ends: (range.lowerBound - 1)..<(range.upperBound - 1)).outside
+        let outside = flags.filter { $0 }.count
+        let inputWarnings = outside == 0 ? [] : ["\(outside) of \(flags.count) decisions (\(Fmt.pct(Double(outside) / Double(flags.count)))) were made on windows whose inputs lie outside the scalers' fitted range (the model extrapolates there)"]
+        let settings = BacktestReport.Settings(symbol: setup.identity.symbol, interval: setup.input.timeframe.name, leverage: c.leverage,
                                                marginMode: c.marginType, orderType: c.orderType, threshold: c.threshold,
                                                stopLoss: c.stopLoss, stopLossOnExchange: c.stopLossOnExchange,
                                                takerFee: simulation.takerFee, makerFee: simulation.makerFee,
@@ -53,7 +58,7 @@ public enum BacktestPipeline {
                                                                    : " (from --market-filters)"))
         let report = BacktestReport(candlesFile: setup.input.path, model: c.modelPath, settings: settings, result: result,
                                     intervalMs: interval,
-                                    warnings: setup.warnings + setup.overlapWarnings(from: periodStart, to: periodEnd, what: "backtested"),
+                                    warnings: setup.warnings + setup.overlapWarnings(from: periodStart, to: periodEnd, what: "backtested") + inputWarnings,
                                     seconds: predictSeconds + simulateSeconds)
         return Outcome(report: report, result: result, predictSeconds: predictSeconds, simulateSeconds: simulateSeconds)
     }

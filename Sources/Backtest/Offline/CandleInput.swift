@@ -7,14 +7,17 @@ public struct CandleInput {
     public var path: String
     public var candles: [Candle]
     public var timeframe: Timeframe
+    /// The file's own `Symbol` column ("LTC"), nil when it has none.
+    public var symbol: String?
 
-    public init(path: String, candles: [Candle], timeframe: Timeframe) {
-        self.path = path; self.candles = candles; self.timeframe = timeframe
+    public init(path: String, candles: [Candle], timeframe: Timeframe, symbol: String? = nil) {
+        self.path = path; self.candles = candles; self.timeframe = timeframe; self.symbol = symbol
     }
 
     public static func load(path: String) throws -> CandleInput {
         let candles = try CandleFile.read(path: path)
-        return CandleInput(path: path, candles: candles, timeframe: try infer(candles, file: path))
+        return CandleInput(path: path, candles: candles, timeframe: try infer(candles, file: path),
+                           symbol: try DataIdentity.fileSymbol(path: path))
     }
 
     /// The most common spacing between consecutive candles, which must be a known interval.

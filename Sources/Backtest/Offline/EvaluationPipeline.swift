@@ -27,12 +27,16 @@ public enum EvaluationPipeline {
         let interval = setup.input.timeframe.milliseconds
         let periodStart = candles[series.ends.lowerBound + 1].timestamp     // first predicted candle
         let periodEnd = candles[series.ends.upperBound].timestamp + interval - 1
-        let warnings = setup.warnings + setup.overlapWarnings(from: periodStart, to: periodEnd)
+        let inputs = InputRangeSummary(check: setup.predictor.rangeCheck, candles: candles, windowSize: batch.windowSize, series: series)
+        var warnings = setup.warnings + setup.overlapWarnings(from: periodStart, to: periodEnd)
+        if inputs.outside > 0 { warnings.append(inputs.sentence) }
         let total = Date().timeIntervalSince(t0)
-        let report = EvaluationReport(candlesFile: setup.input.path, model: setup.config.modelPath,
+        var report = EvaluationReport(candlesFile: setup.input.path, model: setup.config.modelPath,
                                       scalers: setup.config.scalersPath, targetColumn: setup.config.targetColumn,
                                       interval: setup.input.timeframe.name, series: series, summary: summary,
                                       warnings: warnings, seconds: total)
+        report.symbol = setup.identity.symbol
+        report.inputRange = inputs
         return Outcome(report: report, series: series, closes: series.ends.map { candles[$0].close },
                        predictSeconds: predictSeconds, totalSeconds: total)
     }

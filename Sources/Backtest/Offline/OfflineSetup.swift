@@ -12,6 +12,8 @@ public struct OfflineSetup {
     /// max − min of the target column as the fitted scaler saw it (for the min-max-scaled RMSE).
     public var targetScaleRange: Double?
     public var metadata: (path: String, metadata: ModelMetadata)?
+    /// The data's symbol and interval against the configuration and the training record.
+    public var identity: DataIdentity
     public var warnings: [String]
 
     /// - Parameter overrides: config keys set on the command line (MODEL_PATH, SCALERS_PATH, …).
@@ -31,10 +33,10 @@ public struct OfflineSetup {
             if s.dataRange > 0, width > 0 { range = s.dataRange / width }
         }
         let metadata = try ModelMetadata.near(modelPath: config.modelPath)
+        let identity = DataIdentity.resolve(file: input.path, fileSymbol: input.symbol, interval: input.timeframe.name,
+                                            configSymbol: config.symbol, metadata: metadata)
+        warnings += identity.warnings
         if let m = metadata?.metadata {
-            if let i = m.interval, i != input.timeframe.name {
-                warnings.append("the model was trained on \(i) candles (\(metadata?.path ?? "")) but \(input.path) holds \(input.timeframe.name) candles")
-            }
             if let t = m.targetColumn, t != config.targetColumn {
                 warnings.append("TARGET_COLUMN is \(config.targetColumn) but the model was trained to predict \(t) (\(metadata?.path ?? ""))")
             }
@@ -42,12 +44,13 @@ public struct OfflineSetup {
             warnings.append("no training record next to \(config.modelPath) (model.json): cannot check whether this period was used for training")
         }
         return OfflineSetup(config: config, input: input, predictor: predictor, targetScaleRange: range,
-                            metadata: metadata, warnings: warnings)
+                            metadata: metadata, identity: identity, warnings: warnings)
     }
 
     /// Honesty guard for the period [from, to] (ms) the figures are computed over.
+    /// Applies only when the candles are the market and interval the model was trained on.
     public func overlapWarnings(from: Int64, to: Int64, what period: String = "evaluated") -> [String] {
-        guard let m = metadata else { return [] }
+        guard let m = metadata, identity.sameMarketAsModel else { return [] }
         return OverlapGuard.warnings(from: from, to: to, metadata: m.metadata, source: m.path, what: period, parse: { UTCTime.parse($0) })
     }
 }

@@ -14,10 +14,14 @@ public struct EvaluationReport: Encodable {
     public var summary: EvaluationSummary
     public var warnings: [String]
     public var seconds: Double?
+    /// The data's symbol (the file's Symbol column, else the configuration's SYMBOL).
+    public var symbol: String?
+    /// Windows outside the scalers' fitted range and the error inside vs outside it.
+    public var inputRange: InputRangeSummary?
 
     enum CodingKeys: String, CodingKey {
         case candlesFile = "candles_file", model, scalers, targetColumn = "target_column", interval, from, to, windows
-        case summary, warnings, seconds
+        case summary, warnings, seconds, symbol, inputRange = "input_range"
     }
 
     public init(candlesFile: String, model: String, scalers: String, targetColumn: String, interval: String,
@@ -56,8 +60,13 @@ public struct EvaluationReport: Encodable {
 
     public func text() -> String {
         let s = summary
-        var o = "Evaluation of \(model) on \(candlesFile) (\(interval), target \(targetColumn))\n"
-        o += "windows: \(windows), last candle of each window from \(from) to \(to)\n\n"
+        var o = "Evaluation of \(model) on \(candlesFile) (\(symbol.map { "\($0) " } ?? "")\(interval), target \(targetColumn))\n"
+        o += "windows: \(windows), last candle of each window from \(from) to \(to)\n"
+        if let r = inputRange {
+            o += "inputs outside the scalers' fitted range: \(r.outside) of \(r.windows) windows (\(Fmt.pct(r.share)))"
+            o += r.outside > 0 ? "; model RMSE inside \(Fmt.num(r.rmseInside)), outside \(Fmt.num(r.rmseOutside))\n" : "\n"
+        }
+        o += "\n"
         o += "metric                  model        naive (next = current)\n"
         for r in metricRows { o += r.0.padding(toLength: 24, withPad: " ", startingAt: 0) + r.1.padding(toLength: 13, withPad: " ", startingAt: 0) + r.2 + "\n" }
         o += "Theil's U (model/naive) \(Fmt.num(s.theilU, 4))\n"

@@ -4,7 +4,7 @@ extension EvaluationReport {
     /// The evaluate page: verdict, warnings, metric table, lag table, the three charts.
     public func html(series: ForecastSeries, intervalMs: Int64) -> String {
         var page = HTMLPage(title: "Does the model beat doing nothing? — evaluation")
-        page.paragraph("\(model) on \(candlesFile), \(interval) candles, target \(targetColumn); \(windows) windows whose last candle runs from \(from) to \(to).", cssClass: "sub")
+        page.paragraph("\(model) on \(candlesFile), \(symbol.map { "\($0) " } ?? "")\(interval) candles, target \(targetColumn); \(windows) windows whose last candle runs from \(from) to \(to).", cssClass: "sub")
         page.paragraph(summary.verdict, cssClass: "verdict")
         page.warnings(warnings)
         page.heading("Errors: model vs the naive forecast “next = current”")
@@ -15,6 +15,14 @@ extension EvaluationReport {
             ["direction accuracy", "\(Fmt.pct(s.direction.accuracy)) of \(s.direction.counted) moves"],
             ["binomial p-value vs 50 % (two-sided, exact)", Fmt.pvalue(s.direction.pValue)],
         ], numeric: [1])
+        if let r = inputRange {
+            page.heading("Inputs inside vs outside the scalers' fitted range")
+            page.paragraph("A window is outside when any of its inputs lies below data_min_ or above data_max_ of its column's scaler: the model then extrapolates.")
+            page.table(header: ["windows", "count", "share", "model RMSE", "naive RMSE"], rows: [
+                ["inside the range", "\(r.windows - r.outside)", Fmt.pct(1 - r.share), Fmt.num(r.rmseInside), Fmt.num(r.naiveRmseInside)],
+                ["outside the range", "\(r.outside)", Fmt.pct(r.share), Fmt.num(r.rmseOutside), Fmt.num(r.naiveRmseOutside)],
+            ], numeric: [1, 2, 3, 4])
+        }
         page.heading("Lag profile")
         page.paragraph("RMSE and correlation between the prediction series and the actual series shifted by k candles. A minimum at k = +1 means the predictions repeat the price one candle late.")
         let best = s.lag.points.firstIndex { $0.shift == s.lag.bestShift }

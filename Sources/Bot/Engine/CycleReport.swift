@@ -17,6 +17,8 @@ public struct CycleReport: Sendable {
     /// Why a decided entry or exit was not placed, or placed smaller than decided: "not placed: …", "refused: …",
     /// "capped by …". Printed in the line, kept in the journal's `note`, counted by backtests.
     public var notes: [String] = []
+    /// The window's inputs were outside the scalers' fitted range: which column, how far (also one of `notes`).
+    public var inputWarning: String?
     /// The decided entry that ended with nothing placed (for the backtest's "rejected entry signals" count).
     public var entryNotPlaced = false
     /// Unfilled entry limit orders of an earlier candle cancelled in this cycle.

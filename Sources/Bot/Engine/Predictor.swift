@@ -19,7 +19,10 @@ public final class Predictor: @unchecked Sendable {
     public let windowSize: Int
     public let targetColumn: Int
     public let modelPath: String
-    private let scalers: ScalerSet
+    /// The input scalers in feature order (their fitted ranges say where the model extrapolates).
+    public let scalers: ScalerSet
+    /// Flags windows outside the scalers' fitted range.
+    public let rangeCheck: InputRangeCheck
     private let session: InferenceSession
     private let maxBatch: Int
     private let lock = NSLock()
@@ -43,6 +46,7 @@ public final class Predictor: @unchecked Sendable {
         self.targetColumn = targetColumn
         self.modelPath = modelPath
         self.scalers = scalers
+        self.rangeCheck = InputRangeCheck(scalers: scalers)
         self.maxBatch = max(1, maxBatch)
         self.session = model.makeSession(maxBatch: self.maxBatch)
     }
@@ -80,6 +84,11 @@ public final class Predictor: @unchecked Sendable {
     }
 
     public func predict(_ candles: [Candle]) throws -> Double { try predict(candles[...]) }
+
+    /// The honest-inputs warning for the window `predict` would use (the last `windowSize` candles), or nil.
+    public func inputWarning(_ candles: [Candle]) -> String? {
+        rangeCheck.warning(candles.suffix(windowSize))
+    }
 
     /// Predictions for every full window of `candles`: element i uses candles[i ..< i + windowSize]. Batched, for
     /// evaluation and backtests; each value equals `predict` on the same window.

@@ -5,6 +5,12 @@ import Exchange
 public protocol PricePredicting: AnyObject, Sendable {
     var windowSize: Int { get }
     func predict(_ candles: [Candle]) throws -> Double
+    /// A warning when the window's inputs lie outside what the model's scalers were fitted on (nil: none, or unknown).
+    func inputWarning(_ candles: [Candle]) -> String?
+}
+
+extension PricePredicting {
+    public func inputWarning(_ candles: [Candle]) -> String? { nil }
 }
 
 extension Predictor: PricePredicting {}

@@ -52,6 +52,8 @@ public final class Trader: @unchecked Sendable {
     /// invocation's deadline), so the order is skipped and the reason recorded instead.
     public var orderGate: (@Sendable () -> String?)?
     private var prepared = false
+    /// The last cycle's window was outside the scalers' fitted range (one `warning` notification per such stretch).
+    private var inputsOutside = false
     private var cachedMarket: Market?
     /// Held for the whole of each cycle; a close-all takes it too, so the two never interleave.
     public let gate = TradeGate()
@@ -164,6 +166,20 @@ public final class Trader: @unchecked Sendable {
             if settings.cancelStaleEntries { report.entriesCancelled = try await cancelStaleEntries(now: now, cycleID: row.id) }
 
             let predicted = try predictor.predict(candles)
+            // Honest inputs: a window outside the scalers' fitted range is in the log line, the journal note and
+            // every order notification of this cycle; a `warning` notification when it starts.
+            if let warning = predictor.inputWarning(candles) {
+                report.notes.append(warning)
+                report.inputWarning = warning
+                if !inputsOutside {
+                    try journal.appendOutbox([OutboxEvent(kind: "warning", fields: [
+                        "symbol": settings.symbol, "candle": UTCTime.iso(last.timestamp), "message": warning,
+                    ])], at: now)
+                }
+                inputsOutside = true
+            } else {
+                inputsOutside = false
+            }
             let input = StrategyInput(currentPrice: close, predictedPrice: predicted, position: position)
             let decision = strategy.decide(input)
             report.predicted = predicted
@@ -184,8 +200,9 @@ public final class Trader: @unchecked Sendable {
                 try await cancelStopOrders()
                 let request = orderer.exit(position: current, price: close, market: market,
                                            clientOrderID: ClientOrderID.make(marketID: settings.marketID, candleTime: last.timestamp, purpose: .close))
-                let context = ["entry_price": Precision.format(current.entryPrice), "position_side": current.side.rawValue,
+                var context = ["entry_price": Precision.format(current.entryPrice), "position_side": current.side.rawValue,
                                "reason": decision.reason, "stop_loss": decision.reason.hasPrefix("stop loss") ? "true" : "false"]
+                if let warning = report.inputWarning { context["inputs"] = warning }
                 if let reason = try deadlineReason(request, cycleID: row.id, now: now) { throw OrderSkip(reason: reason) }
                 let outcome = try await sender.send(request, cycleID: row.id, now: now, context: context)
                 report.orders.append(describe(request, outcome))
@@ -201,7 +218,9 @@ public final class Trader: @unchecked Sendable {
                 if position == nil {
                     try await prepare()
                     try await openEntry(side: side, close: close, market: market, candleTime: last.timestamp,
-                                        cycleID: row.id, now: now, context: ["position_side": side.rawValue, "reason": decision.reason],
+                                        cycleID: row.id, now: now,
+                                        context: ["position_side": side.rawValue, "reason": decision.reason].merging(
+                                            report.inputWarning.map { ["inputs": $0] } ?? [:]) { a, _ in a },
                                         report: &report)
                     position = try await retrying("fetchPositions") { try await self.fetcher.position() }
                 } else {

@@ -18,7 +18,7 @@ public enum MessageRenderer {
             let what = entry.kind == "entry" ? "Entry" : entry.kind == "exit" ? "Exit" : "Stop-loss"
             title = f["stop_loss"] == "true" ? "🛑 Stop-loss triggered: exit order placed\(symbol)" : "🔵 \(what) order placed\(symbol)"
             orderLines(f, &lines)
-            add("Status", "status"); add("Reason", "reason")
+            add("Status", "status"); add("Reason", "reason"); add("Inputs", "inputs")
         case "entry_fill", "exit_fill", "stoploss_fill":
             title = entry.kind == "entry_fill" ? "🟢 Entry filled\(symbol)"
                 : entry.kind == "stoploss_fill" ? "🛑 Stop-loss triggered and filled\(symbol)" : "⚪ Exit filled\(symbol)"
@@ -26,7 +26,7 @@ public enum MessageRenderer {
             add("Amount", "filled"); add("Price", "average")
             if let fee = f["fee"] { lines.append(.init("Fee", fee + (f["fee_currency"].map { " \($0)" } ?? ""))) }
             if entry.kind != "entry_fill", let pnl = realisedPnL(f) { lines.append(.init("Realised P&L", pnl)) }
-            add("Entry price", "entry_price"); add("Reason", "reason"); add("Client id", "client_order_id")
+            add("Entry price", "entry_price"); add("Reason", "reason"); add("Inputs", "inputs"); add("Client id", "client_order_id")
         case "entry_cancel", "exit_cancel", "stoploss_cancel":
             title = "✖️ Order cancelled\(symbol)"
             orderLines(f, &lines)
@@ -41,7 +41,7 @@ public enum MessageRenderer {
             add("Candle", "candle"); add("Message", "message")
         case "warning":
             title = "🚨 Warning\(symbol)"
-            add("Message", "message")
+            add("Candle", "candle"); add("Message", "message")
         case "daily":
             title = "📅 Daily summary \(f["day"] ?? "")\(symbol)"
             add("P&L of the day", "pnl"); add("Balance", "balance"); add("Position", "position")

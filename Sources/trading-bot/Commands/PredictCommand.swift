@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backtest
 import Bot
 import Exchange
 import Foundation
@@ -11,7 +12,9 @@ struct PredictCommand: AsyncParsableCommand {
         discussion: """
         Reads config.yaml (or --config), MODEL_PATH, SCALERS_PATH, WINDOW_SIZE, TARGET_COLUMN and THRESHOLD.
         With --candles FILE.csv the last window of the file is used and no network call is made.
-        --json prints one object: symbol, interval, candle_time (ISO 8601 open time of the last closed candle), close,
+        Warnings (data of another market or interval than model.json records, inputs outside the scalers' fitted
+        range) follow the prediction as `warning:` lines; --json puts them in `warnings`.
+        --json prints one object: symbol (of the data: the file's Symbol column if it has one), interval, candle_time (ISO 8601 open time of the last closed candle), close,
         predicted, change (fraction, e.g. 0.012 = +1.2 %), signal (long | short | none), threshold, source.
         With SYMBOLS, one line per symbol (with --json one object per line), each with its own model and settings;
         --symbol picks one of them.
@@ -50,10 +53,13 @@ struct PredictCommand: AsyncParsableCommand {
 
         let window: [Candle]
         let source: String
+        var fileSymbol: String?, interval = config.interval
         if let candles {
             do {
-                let all = try CandleFile.read(path: candles)
-                window = Array(all.suffix(config.windowSize))
+                let input = try CandleInput.load(path: candles)
+                window = Array(input.candles.suffix(config.windowSize))
+                fileSymbol = input.symbol
+                interval = input.timeframe.name
             } catch {
                 BotCommandSupport.printError("trading-bot predict: \(error)")
                 throw ExitCode(1)
@@ -84,24 +90,40 @@ struct PredictCommand: AsyncParsableCommand {
             BotCommandSupport.printError("trading-bot predict: \(error)")
             throw ExitCode(1)
         }
+        // Honest inputs: the data's market and interval against the training record, and the window against the
+        // scalers' fitted range. The output is labelled with the data's symbol.
+        let metadata: (path: String, metadata: ModelMetadata)?
+        do { metadata = try ModelMetadata.near(modelPath: config.modelPath) } catch {
+            BotCommandSupport.printError("trading-bot predict: \(error)")
+            throw ExitCode(1)
+        }
+        let identity = DataIdentity.resolve(file: source, fileSymbol: fileSymbol, interval: interval,
+                                            configSymbol: config.symbol, metadata: metadata)
+        var warnings = identity.warnings
+        if !identity.sameMarketAsModel, identity.modelSymbol.map(DataIdentity.baseAsset) != DataIdentity.baseAsset(identity.symbol) {
+            warnings.append("\(identity.symbol)'s last \(predictor.rangeCheck.placement(last, column: config.targetColumnIndex)) (fitted on \(identity.modelSymbol ?? "the training market")): the prediction is not a forecast for \(identity.symbol)")
+        }
+        warnings += [predictor.inputWarning(window)].compactMap { $0 }
         let strategy = ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss)
         let close = Decimal(string: "\(last.close)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(last.close)
         let change = StrategyInput(currentPrice: close, predictedPrice: predicted, position: nil).change
         let signal = strategy.signal(change: change)
         if json {
             let object: [String: Any] = [
-                "symbol": config.symbol, "interval": config.interval, "candle_time": UTCTime.iso(last.timestamp),
+                "symbol": identity.symbol, "interval": identity.interval, "candle_time": UTCTime.iso(last.timestamp),
+                "warnings": warnings,
                 "close": last.close, "predicted": predicted, "change": change, "signal": signal?.rawValue ?? "none",
                 "threshold": config.threshold, "target_column": config.targetColumn, "source": source,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print("\(config.symbol) \(config.interval)  last closed candle \(UTCTime.iso(last.timestamp))  (\(source))")
+            print("\(identity.symbol) \(identity.interval)  last closed candle \(UTCTime.iso(last.timestamp))  (\(source))")
             print("last close  \(close)")
             print("predicted   \(String(format: "%.2f", predicted))  (\(String(format: "%+.2f", change * 100)) %, target \(config.targetColumn))")
             let rule = "|change| \(abs(change) > config.threshold ? ">" : "≤") threshold \(String(format: "%.2f", config.threshold * 100)) %"
             print("when flat   \(signal.map { "open \($0.rawValue)" } ?? "no trade")  (\(rule))")
+            for warning in warnings { print("warning: \(warning)") }
         }
     }
 }

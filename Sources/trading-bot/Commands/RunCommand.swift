@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backtest
 import Bot
 import Dispatch
 import Exchange
@@ -64,6 +65,12 @@ struct RunCommand: AsyncParsableCommand {
             : "\(config.mode.rawValue) — \(config.symbol) \(config.interval) leverage \(config.leverage)x \(config.marginType) \(config.orderType) orders"
         logger.info("\(banner); journal \(config.journalPath)", metadata: ["mode": .string(config.mode.rawValue), "symbol": .string(config.symbol)])
 
+        // Honest inputs: the configured market and interval against the model's training record.
+        if let record = try? ModelMetadata.near(modelPath: config.modelPath) {
+            let identity = DataIdentity.resolve(file: "the exchange", fileSymbol: nil, interval: config.interval,
+                                                configSymbol: config.symbol, metadata: record)
+            for warning in identity.warnings { logger.warning("\(warning)", metadata: ["event": "model"]) }
+        }
         await TraderWiring.reconcile(wired, logger: logger)
 
         let operate: Operator
@@ -93,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
         let lastStatus = StatusBox()
         loop.onCycle = { report in
             lastStatus.set(report.status)
-            let level: Logger.Level = report.status == .failed ? .error : .info
+            let level: Logger.Level = report.status == .failed ? .error : report.inputWarning != nil ? .warning : .info
             logger.log(level: level, "\(report.line)", metadata: report.metadata)
         }
         let signals = Self.installSignalHandlers { signal in
