@@ -302,6 +302,172 @@ def cmd_train(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- the study's published figures
+STUDY_FILES = {"BTC": "results/Bitcoin/Bitcoin_Multivariate_Rmse.csv", "ETH": "results/Eth/Eth_Multivariate_Rmse.csv",
+               "LTC": "results/Lite/Lite_Multivariate_Rmse.csv", "DOGE": "results/Dogecoin/Doge_Multivariate_Rmse.csv"}
+# column prefixes used in those files (they spell the families differently from coin to coin)
+STUDY_COLUMN = {"LSTM": ["LSTM"], "BD-LSTM": ["BD LSTM", "BD-LSTM"], "ED-LSTM": ["ED LSTM", "ED-LSTM"],
+                "CNN": ["CNN"], "Conv-LSTM": ["Covn-LSTM", "Conv-LSTM", "Convolutional LSTM"],
+                "Transformer": ["Transformer"], "MLP": ["MLP"]}
+
+
+def read_study_file(repo: Path, rel: str) -> str | None:
+    """A file of the study's repository: a work tree, or a bare/mirror git directory (read with `git show HEAD:`)."""
+    if (repo / rel).is_file():
+        return (repo / rel).read_text(encoding="utf-8-sig")
+    import subprocess
+    r = subprocess.run(["git", "--git-dir", str(repo), "show", f"HEAD:{rel}"], capture_output=True)
+    return r.stdout.decode("utf-8-sig") if r.returncode == 0 else None
+
+
+def study_published(repo: Path | None) -> dict:
+    """{(coin, family): (mean step-1 Test MINMAX RMSE, mean of the 5 steps, runs, file)} from the per-run files."""
+    out = {}
+    if repo is None:
+        return out
+    import ast
+    for coin, rel in STUDY_FILES.items():
+        text = read_study_file(repo, rel)
+        if text is None:
+            continue
+        rows = list(csv.reader(text.splitlines()))
+        header = [h.strip() for h in rows[0]]
+        for family, names in STUDY_COLUMN.items():
+            col = next((header.index(f"{n} Test MINMAX RMSE") for n in names if f"{n} Test MINMAX RMSE" in header), None)
+            if col is None:
+                continue
+            runs = [ast.literal_eval(r[col]) for r in rows[1:] if len(r) > col and r[col].strip().startswith("[")]
+            if runs:
+                m = np.asarray(runs, dtype=np.float64)
+                out[(coin, family)] = (float(m[:, 0].mean()), float(m.mean()), len(runs), rel)
+    return out
+
+
+# ---------------------------------------------------------------- Diebold-Mariano with the HLN correction
+def dm_hln(e_model: np.ndarray, e_naive: np.ndarray, h: int = 1) -> tuple[float, float]:
+    """(HLN-corrected DM statistic, two-sided p from Student t(n-1)) for squared loss; > 0: the model loses more.
+
+    d_t = e_model^2 - e_naive^2; DM = mean(d) / sqrt((gamma_0 + 2 sum_{k<h} gamma_k) / n);
+    HLN factor sqrt((n + 1 - 2h + h(h-1)/n) / n). Same formula as tools/lab/make_dm_fixture.py (statsmodels-checked).
+    """
+    from scipy import stats
+    d = e_model.astype(np.float64) ** 2 - e_naive.astype(np.float64) ** 2
+    n = len(d)
+    mean = d.mean()
+    dc = d - mean
+    var = np.mean(dc * dc) + 2 * sum(np.mean(dc[k:] * dc[:-k]) * (n - k) / n for k in range(1, h))
+    dm = mean / np.sqrt(var / n)
+    hln = dm * np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
+    return float(hln), float(2 * stats.t.sf(abs(hln), df=n - 1))
+
+
+def verdict(stat: float, p: float) -> str:
+    if p >= 0.05:
+        return f"no difference (p={p:.2g})"
+    return f"{'worse' if stat > 0 else 'better'} (p={p:.2g})"
+
+
+def predictions(run: Path, setup: str, coin: str, family: str, seed: int, p: Prepared) -> np.ndarray:
+    """Test-window predictions in price units, recomputed from the saved .keras file."""
+    import keras
+    m = keras.models.load_model(run / setup / coin / f"{family}-s{seed}.keras", compile=False)
+    pred = np.asarray(m.predict(p.x_test, verbose=0, batch_size=256), dtype=np.float64).reshape(len(p.x_test), p.n_out)
+    return p.price(pred)
+
+
+def load_results(runs: list[Path]) -> list[dict]:
+    rows = []
+    for run in runs:
+        f = run / "results.jsonl"
+        if f.exists():
+            for line in f.read_text().splitlines():
+                r = json.loads(line)
+                r["_run"] = run
+                rows.append(r)
+    return rows
+
+
+def cmd_table(args) -> int:
+    rows = load_results(args.runs)
+    published = study_published(args.study_repo)
+    fmt = lambda x: "" if x is None else f"{x:.4f}"
+    lines = ["| coin | family | study, published: test MINMAX RMSE step 1 / 5-step mean (runs) | ours, study setup: "
+             "step 1 / 5-step mean (seeds) | DM vs persistence, study setup (step 1) | ours, bot setup: MINMAX RMSE / "
+             "RMSE USD | DM vs persistence, bot setup |", "|---|---|---:|---:|---|---:|---|"]
+    for coin in COINS:
+        prep = {}
+        for setup in ("study", "bot"):
+            if any(r["setup"] == setup and r["coin"] == coin for r in rows):
+                prep[setup] = prepare_study(coin) if setup == "study" else prepare_bot(coin)
+        naive = {r["setup"]: r for r in rows if r["coin"] == coin and r["family"] == "persistence"}
+        for family in FAMILIES + ["persistence"]:
+            cells = [coin, family]
+            pub = published.get((coin, family))
+            cells.append(f"{pub[0]:.4f} / {pub[1]:.4f} ({pub[2]})" if pub else ("" if family == "persistence" else "not in the study's files"))
+            for setup in ("study", "bot"):
+                mine = [r for r in rows if r["setup"] == setup and r["coin"] == coin and r["family"] == family]
+                if not mine:
+                    cells += ["", ""]
+                    continue
+                if setup == "study":
+                    s1 = np.mean([r["study_minmax_rmse"][0] for r in mine])
+                    sm = np.mean([np.mean(r["study_minmax_rmse"]) for r in mine])
+                    seeds = len([r for r in mine if r["seed"] is not None])
+                    cells.append(f"{s1:.4f} / {sm:.4f}" + (f" ({seeds})" if seeds else ""))
+                else:
+                    cells.append(f"{np.mean([r['study_minmax_rmse'][0] for r in mine]):.4f} / "
+                                 f"{np.mean([r['rmse_price'][0] for r in mine]):,.4g}")
+                if family == "persistence":
+                    cells.append("")
+                    continue
+                p = prep[setup]
+                e_naive = p.naive_test_price[:, 0] - p.y_test_price[:, 0]
+                vs = []
+                for r in mine:
+                    e = predictions(r["_run"], setup, coin, family, r["seed"], p)[:, 0] - p.y_test_price[:, 0]
+                    vs.append(dm_hln(e, e_naive))
+                if len(vs) == 1:
+                    cells.append(verdict(*vs[0]))
+                else:
+                    worse = sum(1 for st, pv in vs if pv < 0.05 and st > 0)
+                    better = sum(1 for st, pv in vs if pv < 0.05 and st < 0)
+                    cells.append(f"worse in {worse}, better in {better} of {len(vs)} seeds (p<0.05)")
+            lines.append("| " + " | ".join(cells) + " |")
+    print("\n".join(lines))
+    srcs = sorted({v[3] for v in published.values()})
+    if srcs:
+        print("\nPublished figures: mean over the runs of each file's `<family> Test MINMAX RMSE` lists "
+              "(sydney-machine-learning/deeplearning-crypto, " + ", ".join(f"`{s}`" for s in srcs) + ").")
+    return 0
+
+
+def cmd_ship(args) -> int:
+    """Copy the best bot-setup model per coin (lowest test RMSE in USD) to models/{coin}.keras + .json, scalers/{coin}.pkl."""
+    import shutil
+    rows = [r for r in load_results(args.runs) if r["setup"] == "bot" and r["family"] != "persistence"]
+    for coin in args.coins:
+        mine = [r for r in rows if r["coin"] == coin and (not args.families or r["family"] in args.families)]
+        if not mine:
+            print(f"ship: no bot-setup model for {coin}", file=sys.stderr)
+            continue
+        best = min(mine, key=lambda r: r["rmse_price"][0])
+        src = best["_run"] / "bot" / coin
+        stem = f"{best['family']}-s{best['seed']}"
+        name = coin.lower()
+        (REPO_ROOT / "models").mkdir(exist_ok=True)
+        (REPO_ROOT / "scalers").mkdir(exist_ok=True)
+        shutil.copyfile(src / f"{stem}.keras", REPO_ROOT / "models" / f"{name}.keras")
+        shutil.copyfile(src / "scalers.pkl", REPO_ROOT / "scalers" / f"{name}.pkl")
+        meta = json.loads((src / f"{stem}.json").read_text())
+        meta["scalers_file"] = f"../scalers/{name}.pkl"
+        meta["chosen_as"] = ("lowest test RMSE (USD) of the bot-setup families in tools/study/reproduce.py's run; "
+                             "chosen on the test part itself (no separate validation part), so its figure is optimistic")
+        with open(REPO_ROOT / "models" / f"{name}.json", "w") as f:
+            json.dump(meta, f, indent=2); f.write("\n")
+        print(f"{coin}: {best['family']} seed {best['seed']}, test RMSE {best['rmse_price'][0]:.6g} -> models/{name}.keras")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -314,12 +480,24 @@ def main(argv=None) -> int:
     t.add_argument("--coins", nargs="+", default=list(COINS), choices=list(COINS))
     t.add_argument("--families", nargs="+", default=FAMILIES, choices=FAMILIES)
     t.add_argument("--out", type=Path, default=REPO_ROOT / "tools" / "study" / "runs")
+    tb = sub.add_parser("table", help="README table (Markdown) from finished runs and the study's result files")
+    tb.add_argument("--runs", type=Path, nargs="+", default=[REPO_ROOT / "tools" / "study" / "runs"])
+    tb.add_argument("--study-repo", type=Path, default=None,
+                    help="sydney-machine-learning/deeplearning-crypto: a clone or its git directory")
+    sh = sub.add_parser("ship", help="copy the best bot-setup model per coin into models/ and scalers/")
+    sh.add_argument("--runs", type=Path, nargs="+", default=[REPO_ROOT / "tools" / "study" / "runs"])
+    sh.add_argument("--coins", nargs="+", default=list(COINS), choices=list(COINS))
+    sh.add_argument("--families", nargs="+", default=None, choices=FAMILIES)
     args = ap.parse_args(argv)
     if not DATA_DIR.is_dir():
         print(f"reproduce.py: {DATA_DIR} not found; put the shared data next to the repository (../shared/data)", file=sys.stderr)
         return 2
     if args.cmd == "train":
         return cmd_train(args)
+    if args.cmd == "table":
+        return cmd_table(args)
+    if args.cmd == "ship":
+        return cmd_ship(args)
     return 1
 
 
