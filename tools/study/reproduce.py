@@ -2,7 +2,7 @@
 """Reproduce Wu, Zhang, Huang, Zhou, Chandra (arXiv:2405.11431, code: sydney-machine-learning/deeplearning-crypto,
 main.py) on the four coin files in ../shared/data, in two setups, and save every trained model for the Swift side.
 
-Setups (see tools/study/README.md for the exact list of what matches main.py and what does not):
+Setups (README.md, "Reproducing the study": what matches main.py and what does not):
 
   study  as main.py does it with dim_type='Multi' and no gold file: columns [Close, Open, High, Low], one MinMaxScaler
          per column fitted on the WHOLE file (main.py scales before splitting), first floor(0.7 n) rows train, rest
