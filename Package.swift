@@ -112,7 +112,7 @@ let package = Package(
         .target(name: "HTTPServer", swiftSettings: sections),
         .target(name: "Notify", dependencies: ["HTTPClient"], swiftSettings: sections),
         .target(name: "Operate", dependencies: ["Bot", "Backtest", "Exchange", "Notify", "HTTPClient", "HTTPServer"], swiftSettings: sections),
-        .target(name: "Backtest", dependencies: ["Bot", "Exchange", "Scaling"], swiftSettings: sections),
+        .target(name: "Backtest", dependencies: ["Bot", "Exchange", "Scaling", "Keras"], swiftSettings: sections),
         .target(name: "BinanceTestServer", dependencies: [
             "Exchange", "HTTPServer",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backtest
+import Bot
 import Foundation
 
 /// `trading-bot evaluate`: does the model beat "next = current"? Errors, direction, lag profile, charts.
@@ -12,10 +13,13 @@ struct EvaluateCommand: AsyncParsableCommand {
         min-max-scaled space for the model and for the naive forecast next = current, Theil's U, direction accuracy \
         with an exact binomial p-value, and the lag profile k = -5…+5 with a plain verdict. --from/--to select the \
         windows by the open time of their last candle.
+
+        Leaderboard: `--model A.keras --model B.keras …` (two or more) or `--models DIR` ranks every model on the         target candles they all predict: RMSE, MAPE, scaled RMSE, Theil's U, direction accuracy with its binomial p,         Diebold–Mariano (squared and absolute loss, HLN) against naive persistence and between models, the lag verdict         and the share of windows outside the scalers' fitted range. Each model's scalers come from NAME.json beside         NAME.keras ("scalers_file", relative to that folder; else NAME.scalers.pkl or scalers.pkl beside it).         --report writes one HTML page with every model on the same charts; --out writes leaderboard.json,         predictions.csv and the charts; --json prints leaderboard.json.
         """)
 
     @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files).") var candles: String
-    @Option(help: "Model file (default: MODEL_PATH from the config).") var model: String?
+    @Option(help: "Model file (default: MODEL_PATH from the config). Repeat for a leaderboard of several models.") var model: [String] = []
+    @Option(help: "Leaderboard of every .keras/.h5 model under this folder (with --model: those too).") var models: String?
     @Option(help: "Scalers file (default: SCALERS_PATH from the config).") var scalers: String?
     @Option(help: "Configuration file (default: config.yaml).") var config: String?
     @Option(help: "First window end (ISO 8601 UTC or ms).") var from: String?
@@ -30,10 +34,23 @@ struct EvaluateCommand: AsyncParsableCommand {
             fromMs = try Console.time(from, option: "--from")
             toMs = try Console.time(to, option: "--to")
         } catch { Console.error("evaluate: \(error)"); throw ExitCode(2) }
+        if model.count > 1 || models != nil {
+            guard scalers == nil else {
+                Console.error("evaluate: --scalers is for one model; in a leaderboard each model's scalers come from its NAME.json (\"scalers_file\")")
+                throw ExitCode(2)
+            }
+            do {
+                try leaderboard(fromMs: fromMs, toMs: toMs)
+            } catch {
+                Console.error("evaluate: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
+                throw ExitCode(1)
+            }
+            return
+        }
         do {
             let input = try CandleInput.load(path: candles)
             var overrides: [String: String] = [:]
-            if let model { overrides["MODEL_PATH"] = model }
+            if let model = model.first { overrides["MODEL_PATH"] = model }
             if let scalers { overrides["SCALERS_PATH"] = scalers }
             let setup = try OfflineSetup.load(configPath: config, overrides: overrides, input: input)
             let outcome = try EvaluationPipeline.run(setup: setup, from: fromMs, to: toMs)
@@ -55,6 +72,26 @@ struct EvaluateCommand: AsyncParsableCommand {
         } catch {
             Console.error("evaluate: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
             throw ExitCode(1)
+        }
+    }
+
+    /// `evaluate --model A --model B …` / `--models DIR`: one leaderboard.
+    func leaderboard(fromMs: Int64?, toMs: Int64?) throws {
+        let input = try CandleInput.load(path: candles)
+        let loaded = try ConfigLoader(path: config, overrides: ["INTERVAL": input.timeframe.name], requireModelFiles: false).load()
+        let paths = model + (try models.map { try LabModel.discover(folder: $0) } ?? [])
+        let names = LabModel.names(for: paths)
+        let lab = try zip(paths, names).map { try LabModel.load(path: $0, name: $1) }
+        var board = try Leaderboard.run(models: lab, input: input, configSymbol: loaded.config.symbol, from: fromMs, to: toMs)
+        board.warnings = loaded.warnings + board.warnings
+        if let out { _ = try board.write(to: out) }
+        if let report { try board.html().write(toFile: report, atomically: true, encoding: .utf8) }
+        if json {
+            print(try board.json(), terminator: "")
+        } else {
+            print(board.text(), terminator: "")
+            if let out { print("files: \(out)/leaderboard.json, predictions.csv, leaderboard_*.svg") }
+            if let report { print("report: \(report)") }
         }
     }
 }

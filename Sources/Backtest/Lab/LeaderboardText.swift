@@ -1,0 +1,69 @@
+import Foundation
+
+extension Leaderboard {
+    /// The leaderboard's header and rows as text cells (shared by the text table and the HTML page).
+    public var tableHeader: [String] {
+        ["#", "model", "window", "RMSE", "MAPE", "scaled RMSE", "Theil's U", "direction", "dir. p", "DM² vs naive", "p", "DM|e| vs naive", "p", "lag k", "extrapolated"]
+    }
+
+    public var tableRows: [[String]] {
+        func dm(_ d: DieboldMariano?) -> [String] {
+            guard let d else { return ["n/a", "n/a"] }
+            return [Fmt.num(d.statisticHLN, 2), Fmt.pvalue(d.pValue)]
+        }
+        var rows: [[String]] = entries.map { e in
+            let s = e.summary
+            return ["\(e.rank)", e.name, "\(e.window)", Fmt.num(s.model.rmse), Fmt.num(s.model.mape, 2) + " %", Fmt.num(s.model.rmseScaled, 5),
+                    Fmt.num(s.theilU, 3), Fmt.pct(s.direction.accuracy, 1), Fmt.pvalue(s.direction.pValue)]
+                + dm(e.dmNaiveSquared) + dm(e.dmNaiveAbsolute)
+                + [s.lag.bestShift.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "n/a", Fmt.pct(e.inputRange.share, 1)]
+        }
+        if let first = entries.first {
+            let n = first.summary.naive
+            rows.append(["–", "naive (next = current)", "1", Fmt.num(n.rmse), Fmt.num(n.mape, 2) + " %", Fmt.num(n.rmseScaled, 5), "1.000",
+                         "–", "–", "–", "–", "–", "–", "+1", "–"])
+        }
+        return rows
+    }
+
+    /// Pairwise Diebold–Mariano rows: a, b, squared-loss DM* and p, absolute-loss DM* and p, the reading.
+    public var pairRows: [[String]] {
+        pairs.map { p in
+            let reading: String
+            if let d = p.squared, d.pValue < 0.05 { reading = d.statisticHLN < 0 ? "\(p.a) better" : "\(p.b) better" } else { reading = "no significant difference" }
+            return [p.a, p.b, Fmt.num(p.squared?.statisticHLN, 2), p.squared.map { Fmt.pvalue($0.pValue) } ?? "n/a",
+                    Fmt.num(p.absolute?.statisticHLN, 2), p.absolute.map { Fmt.pvalue($0.pValue) } ?? "n/a", reading]
+        }
+    }
+
+    /// Everything on stdout: the table, the pairwise tests, each model's lag verdict and warnings.
+    public func text() -> String {
+        var o = "Leaderboard on \(candlesFile) (\(symbol) \(interval)): \(entries.count) models, \(count) common target candles from \(firstTarget) to \(lastTarget)\n"
+        o += "ranked by Theil's U (model RMSE / naive RMSE); DM* = Diebold–Mariano with the HLN correction (h = 1), p two-sided vs t(n−1); negative DM*: the model's loss is smaller than naive persistence's\n\n"
+        o += Self.align([tableHeader] + tableRows, right: Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]))
+        if !pairRows.isEmpty {
+            o += "\npairwise Diebold–Mariano (a − b; negative: a's loss is smaller)\n"
+            o += Self.align([["a", "b", "DM² (HLN)", "p", "DM|e| (HLN)", "p", "reading"]] + pairRows, right: Set([2, 3, 4, 5]))
+        }
+        o += "\n" + verdict + "\n"
+        for e in entries {
+            o += "\n\(e.rank). \(e.name) (\(e.model), scalers \(e.scalers), window \(e.window), target \(e.target)): \(e.summary.verdict)\n"
+            o += "   inputs: \(e.inputRange.sentence)\n"
+            for w in e.warnings { o += "   warning: \(w)\n" }
+        }
+        for w in warnings { o += "warning: \(w)\n" }
+        return o
+    }
+
+    /// Columns padded to their widest cell; `right` columns right-aligned.
+    static func align(_ rows: [[String]], right: Set<Int>) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        return rows.map { r in
+            r.enumerated().map { i, c in
+                right.contains(i) ? c.leftPad(widths[i]) : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}
