@@ -14,7 +14,13 @@ struct EvaluateCommand: AsyncParsableCommand {
         with an exact binomial p-value, and the lag profile k = -5…+5 with a plain verdict. --from/--to select the \
         windows by the open time of their last candle.
 
-        Leaderboard: `--model A.keras --model B.keras …` (two or more) or `--models DIR` ranks every model on the         target candles they all predict: RMSE, MAPE, scaled RMSE, Theil's U, direction accuracy with its binomial p,         Diebold–Mariano (squared and absolute loss, HLN) against naive persistence and between models, the lag verdict         and the share of windows outside the scalers' fitted range. Each model's scalers come from NAME.json beside         NAME.keras ("scalers_file", relative to that folder; else NAME.scalers.pkl or scalers.pkl beside it).         --report writes one HTML page with every model on the same charts; --out writes leaderboard.json,         predictions.csv and the charts; --json prints leaderboard.json.
+        Leaderboard: `--model A.keras --model B.keras …` (two or more) or `--models DIR` ranks every model on the target \
+        candles they all predict: RMSE, MAPE, scaled RMSE, Theil's U, direction accuracy with its binomial p, \
+        Diebold–Mariano (squared and absolute loss, HLN) against naive persistence and between models, the lag verdict \
+        and the share of windows outside the scalers' fitted range. Each model's scalers come from NAME.json beside \
+        NAME.keras ("scalers_file", relative to that folder; else NAME.scalers.pkl or scalers.pkl beside it). --report \
+        writes one HTML page with every model on the same charts; --out writes leaderboard.json, predictions.csv and the \
+        charts; --json prints leaderboard.json.
         """)
 
     @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files).") var candles: String
