@@ -81,25 +81,47 @@ public struct TraderBacktest {
                            journalPath: String = ":memory:") async throws -> BacktestResult {
         let exchange = SimulatedExchange(market: market, timeframe: timeframe, candles: candles, settings: simulation,
                                          start: range.lowerBound)
-        var settings = try Trader.Settings(config: config)
-        settings.symbol = market.symbol
-        settings.maxRetries = 0
-        // Trader turns exchange-side stops off in dry-run (nothing to hold them); the simulated exchange holds them.
-        settings.stopLossOnExchange = config.stopLossOnExchange
-        let trader = Trader(settings: settings, exchange: exchange, journal: try Journal(path: journalPath),
-                            predictor: predictor, strategy: ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss),
-                            orderer: Orderer(config: config), pause: { _ in })
+        let trader = try makeTrader(config: config, exchange: exchange, symbol: market.symbol, predictor: predictor,
+                                    journalPath: journalPath)
+        // A stake (STAKE_AMOUNT / STAKE_FRACTION of the wallet when flat) sizes entries as the portfolio backtest does.
+        if config.stakeAmount != nil || config.stakeFraction != nil {
+            let stake = Stake(config: config)
+            trader.entryGate = { _, free in
+                let margin = min(stake.margin(equity: exchange.walletBalance), free)
+                return margin > 0 ? .allow(margin: margin) : .refuse("no free balance for an entry (free \(free))")
+            }
+        }
         let backtester = Backtester(exchange: exchange, start: range.lowerBound, end: range.upperBound)
         return await backtester.run { now in
             let report = await trader.runCycle(now: now)
-            return CycleOutcome(error: report.status == .failed ? (report.error ?? "failed") : nil,
-                                exitReason: report.decision?.exitReason, entryNotPlaced: report.entryNotPlaced,
-                                entriesCancelled: report.entriesCancelled, notes: report.notes)
+            return CycleOutcome(report)
         }
+    }
+
+    /// The live Trader wired to a simulated market (no retries, no pauses, exchange-side stops as configured).
+    public static func makeTrader(config: BotConfig, exchange: any Exchange, symbol: String, predictor: any PricePredicting,
+                                  journalPath: String = ":memory:") throws -> Trader {
+        var settings = try Trader.Settings(config: config)
+        settings.symbol = symbol
+        settings.maxRetries = 0
+        // Trader turns exchange-side stops off in dry-run (nothing to hold them); the simulated exchange holds them.
+        settings.stopLossOnExchange = config.stopLossOnExchange
+        return Trader(settings: settings, exchange: exchange, journal: try Journal(path: journalPath),
+                      predictor: predictor, strategy: ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss),
+                      orderer: Orderer(config: config), pause: { _ in })
     }
 
     /// A market whose filters suit the price scale of `candles` (`MarketFilters.derived`).
     public static func market(symbol: String, candles: [Candle], balance: Decimal = 10_000, leverage: Int = 1) -> Market {
         MarketFilters.derived(symbol: symbol, candles: candles, balance: balance, leverage: leverage)
+    }
+}
+
+extension CycleOutcome {
+    /// What the backtest driver needs from one Trader cycle.
+    public init(_ report: CycleReport) {
+        self.init(error: report.status == .failed ? (report.error ?? "failed") : nil,
+                  exitReason: report.decision?.exitReason, entryNotPlaced: report.entryNotPlaced,
+                  entriesCancelled: report.entriesCancelled, notes: report.notes)
     }
 }

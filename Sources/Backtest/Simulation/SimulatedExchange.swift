@@ -67,6 +67,12 @@ public final class SimulatedExchange: Exchange, @unchecked Sendable {
     public var fundingPaid: Decimal { lock.withLock { account.fundingPaid } }
     public var walletBalance: Decimal { lock.withLock { account.wallet } }
     public var hasPosition: Bool { lock.withLock { account.position != nil } }
+    /// Initial margin of the open position (0 when flat).
+    public var usedMargin: Decimal { lock.withLock { account.usedMargin } }
+    /// Leverage orders are margined at.
+    public var leverage: Int { lock.withLock { account.leverage } }
+    /// Unrealized P&L of the open position at the current price (Decimal, for account snapshots).
+    public var unrealizedPnl: Decimal { lock.withLock { account.unrealized(at: currentPrice) } }
 
     /// Wallet plus unrealized P&L at `price` (as a Double, for the equity curve).
     public func equity(at price: Double) -> Double {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Backtest
 import Binance
+import Bot
 import Foundation
 
 /// `trading-bot backtest`: the live Trader, Strategy and Orderer replayed on a simulated USDⓈ-M exchange.
@@ -13,10 +14,14 @@ struct BacktestCommand: AsyncParsableCommand {
         decides and orders; the simulated exchange fills market orders at that open, plays the candle for stops \
         and liquidations, and charges fees (and funding with --funding-rate). Strategy settings (THRESHOLD, \
         STOP_LOSS, LEVERAGE, MARGIN_TYPE, ORDER_TYPE, STOP_LOSS_ON_EXCHANGE) come from the config.
+        With several --candles SYMBOL=FILE: one account, one Trader per symbol, MAX_OPEN_POSITIONS, MAX_MARGIN_RATIO, \
+        DAILY_LOSS_LIMIT and each symbol's STAKE_AMOUNT/STAKE_FRACTION as live; --out gets trades.csv (symbol column), \
+        equity.csv and report.html.
         With --synthetic-minutes N --bench, times evaluate and backtest over N synthetic one-minute candles.
         """)
 
-    @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files).") var candles: String?
+    @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files). Repeat as SYMBOL=FILE for a portfolio backtest on one account (each symbol with its SYMBOLS section's model and settings).")
+    var candles: [String] = []
     @Option(help: "First decision candle (ISO 8601 UTC or ms).") var from: String?
     @Option(help: "Last decision candle (ISO 8601 UTC or ms).") var to: String?
     @Option(help: "Starting balance in USDT.") var balance: String = "10000"
@@ -48,7 +53,7 @@ struct BacktestCommand: AsyncParsableCommand {
             sim.takerFee = try Self.decimal(takerFee, "--taker-fee", positive: false)
             sim.makerFee = try Self.decimal(makerFee, "--maker-fee", positive: false)
             sim.fundingRate = try fundingRate.map { try Self.decimal($0, "--funding-rate", positive: false, signed: true) }
-            guard (candles == nil) != (syntheticMinutes == nil) else {
+            guard candles.isEmpty != (syntheticMinutes == nil) else {
                 throw OptionError(message: "give exactly one of --candles FILE or --synthetic-minutes N")
             }
             if let n = syntheticMinutes, n < 100 { throw OptionError(message: "--synthetic-minutes \(n): use at least 100") }
@@ -56,12 +61,16 @@ struct BacktestCommand: AsyncParsableCommand {
                 throw OptionError(message: "--engine '\(engine)': use trader or replay")
             }
         } catch { Console.error("backtest: \(error)"); throw ExitCode(2) }
+        if candles.count > 1 || candles.first.map({ $0.contains("=") && !FileManager.default.fileExists(atPath: $0) }) == true {
+            try await runPortfolio(sim: sim, fromMs: fromMs, toMs: toMs)
+            return
+        }
         do {
             let input: CandleInput
             if let n = syntheticMinutes {
                 input = CandleInput(path: "synthetic-\(n)m", candles: SyntheticCandles.make(count: n), timeframe: .oneMinute)
             } else {
-                input = try CandleInput.load(path: candles ?? "")
+                input = try CandleInput.load(path: candles.first ?? "")
             }
             var overrides: [String: String] = [:]
             if let model { overrides["MODEL_PATH"] = model }
@@ -86,6 +95,39 @@ struct BacktestCommand: AsyncParsableCommand {
                 if let out { print("files: \(out)/trades.csv, equity.csv, report.json, equity.svg") }
                 if let report { print("report: \(report)") }
             }
+        } catch {
+            Console.error("backtest: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Several `--candles SYMBOL=FILE`: the portfolio backtest.
+    func runPortfolio(sim: SimulationSettings, fromMs: Int64?, toMs: Int64?) async throws {
+        var files: [(symbol: String, path: String)] = []
+        do {
+            for c in candles {
+                guard let eq = c.firstIndex(of: "="), eq != c.startIndex, c.index(after: eq) != c.endIndex else {
+                    throw PortfolioSetupError.badCandlesOption(c)
+                }
+                files.append((String(c[..<eq]), String(c[c.index(after: eq)...])))
+            }
+            if Set(files.map(\.symbol)).count != files.count { throw OptionError(message: "--candles: a symbol is given twice") }
+        } catch { Console.error("backtest: \(error)"); throw ExitCode(2) }
+        do {
+            var overrides: [String: String] = [:]
+            if let model { overrides["MODEL_PATH"] = model }
+            if let scalers { overrides["SCALERS_PATH"] = scalers }
+            let base = try ConfigLoader(path: config, overrides: overrides).load().config
+            let entries = try PortfolioPipeline.load(configPath: config, files: files, overrides: overrides)
+            let result = try await PortfolioPipeline.run(entries: entries, limits: AccountLimits(config: base),
+                                                         from: fromMs, to: toMs, simulation: sim)
+            let warnings = entries.flatMap { e in e.setup.warnings.map { "\(e.symbol): \($0)" } }
+            let portfolio = PortfolioReport(result: result, initialBalance: sim.initialBalance, warnings: warnings)
+            if let out { _ = try portfolio.write(to: out) }
+            if let report { try portfolio.html().write(toFile: report, atomically: true, encoding: .utf8) }
+            print(portfolio.text(), terminator: "")
+            if let out { print("files: \(out)/trades.csv, equity.csv, report.html") }
+            if let report { print("report: \(report)") }
         } catch {
             Console.error("backtest: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
             throw ExitCode(1)
