@@ -33,13 +33,14 @@ final class PortfolioBacktestTests: XCTestCase {
             let single = try await BacktestPipeline.run(setup: entry.setup, from: Self.from, to: nil, simulation: SimulationSettings())
             XCTAssertTrue(single.result.failedCycles.isEmpty, "\(entry.symbol): \(single.result.failedCycles)")
             XCTAssertTrue(mine.failedCycles.isEmpty, "\(entry.symbol): \(mine.failedCycles)")
-            XCTAssertGreaterThan(single.result.trades.count, 3, entry.symbol)
+            XCTAssertGreaterThan(single.result.trades.count, 0, entry.symbol)
             XCTAssertEqual(mine.trades, single.result.trades, "\(entry.symbol): portfolio trades differ from its single backtest")
             XCTAssertEqual(mine.rejectedByCaps, 0, entry.symbol)
             XCTAssertEqual(mine.metrics.finalBalance - 10_000, single.result.metrics.finalBalance - 10_000, entry.symbol)
             // Sized from the stake, not the wallet: margin ≤ 500 on every trade.
             XCTAssertTrue(mine.trades.allSatisfy { $0.margin <= 500 }, "\(entry.symbol): \(mine.trades.map(\.margin))")
         }
+        XCTAssertGreaterThan(portfolio.metrics.trades, 6)
         // One wallet: its P&L is the sum of the symbols'.
         let sum = portfolio.symbols.reduce(Decimal(0)) { $0 + ($1.metrics.finalBalance - 10_000) }
         XCTAssertEqual(portfolio.metrics.finalBalance - 10_000, sum)
