@@ -23,7 +23,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         charts; --json prints leaderboard.json.
         """)
 
-    @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files).") var candles: String
+    @Option(name: .customLong("candles"), help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files). Repeat as SYMBOL=FILE to evaluate each symbol with its SYMBOLS section's model (one summary each).")
+    var candlesList: [String]
+    var candles: String { candlesList.first ?? "" }
     @Option(help: "Model file (default: MODEL_PATH from the config). Repeat for a leaderboard of several models.") var model: [String] = []
     @Option(help: "Leaderboard of every .keras/.h5 model under this folder (with --model: those too).") var models: String?
     @Option(help: "Scalers file (default: SCALERS_PATH from the config).") var scalers: String?
@@ -40,6 +42,15 @@ struct EvaluateCommand: AsyncParsableCommand {
             fromMs = try Console.time(from, option: "--from")
             toMs = try Console.time(to, option: "--to")
         } catch { Console.error("evaluate: \(error)"); throw ExitCode(2) }
+        if candlesList.count > 1 || (candlesList.first.map { $0.contains("=") && !FileManager.default.fileExists(atPath: $0) } ?? false) {
+            do {
+                try perSymbol(fromMs: fromMs, toMs: toMs)
+            } catch {
+                Console.error("evaluate: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
+                throw ExitCode(1)
+            }
+            return
+        }
         if model.count > 1 || models != nil {
             guard scalers == nil else {
                 Console.error("evaluate: --scalers is for one model; in a leaderboard each model's scalers come from its NAME.json (\"scalers_file\")")
@@ -78,6 +89,31 @@ struct EvaluateCommand: AsyncParsableCommand {
         } catch {
             Console.error("evaluate: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
             throw ExitCode(1)
+        }
+    }
+
+    /// `evaluate --candles SYM=FILE …`: each symbol with its own model and scalers (its SYMBOLS section), one
+    /// summary each; `--out DIR` gets one sub-folder per symbol.
+    func perSymbol(fromMs: Int64?, toMs: Int64?) throws {
+        var files: [(symbol: String, path: String)] = []
+        for c in candlesList {
+            guard let eq = c.firstIndex(of: "="), eq != c.startIndex, c.index(after: eq) != c.endIndex else {
+                throw PortfolioSetupError.badCandlesOption(c)
+            }
+            files.append((String(c[..<eq]), String(c[c.index(after: eq)...])))
+        }
+        var overrides: [String: String] = [:]
+        if let model = model.first { overrides["MODEL_PATH"] = model }
+        if let scalers { overrides["SCALERS_PATH"] = scalers }
+        for entry in try PortfolioPipeline.load(configPath: config, files: files, overrides: overrides) {
+            let outcome = try EvaluationPipeline.run(setup: entry.setup, from: fromMs, to: toMs)
+            if let out {
+                let dir = (out as NSString).appendingPathComponent(entry.symbol.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: ":", with: "-"))
+                _ = try outcome.report.write(to: dir, series: outcome.series, closes: outcome.closes,
+                                             intervalMs: entry.setup.input.timeframe.milliseconds)
+            }
+            print("== \(entry.symbol) (model \(entry.setup.config.modelPath))")
+            print(outcome.report.text(), terminator: "")
         }
     }
 
