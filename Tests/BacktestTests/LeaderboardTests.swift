@@ -122,10 +122,13 @@ final class LeaderboardTests: XCTestCase {
             return out
         }
         let opened = count("<([a-z0-9]+)[\\s>]"), closed = count("</([a-z0-9]+)>")
-        for tag in ["html", "head", "body", "table", "thead", "tbody", "tr", "td", "th", "svg", "figure", "figcaption", "h1", "h2", "p", "ul", "li", "g", "text"] {
+        for tag in ["html", "head", "body", "table", "thead", "tbody", "tr", "td", "th", "svg", "figure", "figcaption", "h1", "h2", "p", "ul", "li", "g", "text", "div"] {
             XCTAssertEqual(opened[tag] ?? 0, closed[tag] ?? 0, "<\(tag)> balanced")
         }
         XCTAssertEqual(opened["table"], 4, "leaderboard, pairwise, inputs, lag verdicts")
+        // The fifteen-column leaderboard is wider than the 1,000 px body: every table scrolls in its own box.
+        XCTAssertEqual(html.components(separatedBy: "<div class=\"scroll\"><table>").count - 1, 4)
+        XCTAssertTrue(html.contains(".scroll { overflow-x: auto;"))
         let svgs = html.components(separatedBy: "<svg").dropFirst().map { $0.components(separatedBy: "</svg>")[0] }
         XCTAssertEqual(svgs.count, 4)
         for svg in svgs { for name in ["model", "lab_mlp5", "lab_lstm7"] { XCTAssertTrue(svg.contains(">\(name)<"), "\(name) in every chart's legend") } }

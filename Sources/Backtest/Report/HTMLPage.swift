@@ -17,15 +17,16 @@ public struct HTMLPage {
         for w in items { body += "<li>\(xml(w))</li>" }
         body += "</ul></div>\n"
     }
-    /// A table; `numeric` columns are right-aligned, `highlight` rows are emphasised.
+    /// A table; `numeric` columns are right-aligned, `highlight` rows are emphasised. It sits in a box that scrolls
+    /// sideways when the table is wider than the page (the leaderboard's fifteen columns).
     public mutating func table(header: [String], rows: [[String]], numeric: Set<Int> = [], highlight: Set<Int> = []) {
-        body += "<table><thead><tr>" + header.map { "<th>\(xml($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        body += "<div class=\"scroll\"><table><thead><tr>" + header.map { "<th>\(xml($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for (i, r) in rows.enumerated() {
             body += "<tr\(highlight.contains(i) ? " class=\"hi\"" : "")>"
             for (j, c) in r.enumerated() { body += "<td\(numeric.contains(j) ? " class=\"num\"" : "")>\(xml(c))</td>" }
             body += "</tr>\n"
         }
-        body += "</tbody></table>\n"
+        body += "</tbody></table></div>\n"
     }
     public mutating func svg(_ svg: String, caption: String) {
         body += "<figure>\(svg)<figcaption>\(xml(caption))</figcaption></figure>\n"
@@ -42,6 +43,7 @@ public struct HTMLPage {
         .sub { color: #666; margin-top: 0; } .verdict { font-size: 17px; background: #f4f7fb; border-left: 4px solid #1f4e9c; padding: 10px 14px; }
         .warn { background: #fff6e5; border-left: 4px solid #e0a000; padding: 8px 14px; margin: 16px 0; } .warn ul { margin: 6px 0; padding-left: 20px; }
         table { border-collapse: collapse; margin: 8px 0 16px; min-width: 420px; } th, td { padding: 5px 12px; border-bottom: 1px solid #e5e5e5; text-align: left; }
+        .scroll { overflow-x: auto; max-width: 100%; }
         th { background: #f2f2f2; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; } tr.hi td { background: #eef5ea; font-weight: 600; }
         figure { margin: 16px 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; } figcaption { color: #555; font-size: 13px; margin-top: 4px; }
         </style></head><body>
