@@ -116,6 +116,10 @@ final class LambdaEndToEndTests: XCTestCase {
         let sms = try sentSMS(setup.moto)
         XCTAssertEqual(sms.count, journal.orders.count, "\(sms)")
         XCTAssertTrue(sms.allSatisfy { $0["phone_number"] as? String == Self.phone })
+        let texts = sms.map { "\($0["message"] ?? "")" }
+        for id in journal.orders.compactMap({ $0["client_order_id"] as? String }) {
+            XCTAssertEqual(texts.filter { $0.contains(id) }.count, 1, "one SMS names \(id): \(texts)")
+        }
         // No secret in S3 or in the answers.
         XCTAssertNil(journal.bytes.range(of: Data(TestExchange.apiSecret.utf8)))
         XCTAssertFalse(lambda.stdout().contains(TestExchange.apiSecret) || lambda.stderr().contains(TestExchange.apiSecret))
@@ -131,8 +135,10 @@ final class LambdaEndToEndTests: XCTestCase {
         XCTAssertTrue((json["errorMessage"] as? String ?? "").hasPrefix("model or scalers:"), "\(json)")
         lambda.process.waitUntilExit()
         XCTAssertEqual(lambda.process.terminationStatus, 1)
+        XCTAssertEqual(setup.runtime.polls, 0, "a failed init asks for no event")
         let orders = (try setup.exchange.state()["orders"] as? [[String: Any]]) ?? []
         XCTAssertTrue(orders.isEmpty)
+        XCTAssertFalse(try setup.exchange.requests().contains { $0["path"] as? String == "/fapi/v1/order" }, "no order was even tried")
         XCTAssertEqual(try setup.moto.call("GET", "/\(Self.bucket)/bots/btc/journal.sqlite").status, 404, "nothing was journaled")
     }
 
@@ -168,8 +174,9 @@ final class LambdaEndToEndTests: XCTestCase {
         try setup.exchange.setClock(setup.scenario.after(9))
         let first = try startLambda(setup, environment: ["STRATEGY_NAME": "alpha"])
         let second = try startLambda(setup, environment: ["STRATEGY_NAME": "beta", "AWS_LAMBDA_RUNTIME_API": other.api])
-        // Both initialised (they poll /next) before the events go out together.
-        Thread.sleep(forTimeInterval: 1.5)
+        // Both initialised (each has asked its runtime API for the next event) before the events go out together.
+        XCTAssertTrue(setup.runtime.waitForPoll(), first.stderr())
+        XCTAssertTrue(other.waitForPoll(), second.stderr())
         setup.runtime.enqueue("race-alpha")
         other.enqueue("race-beta")
         let a = try XCTUnwrap(setup.runtime.waitForOutcomes(1).first, first.stderr())

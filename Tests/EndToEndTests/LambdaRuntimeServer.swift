@@ -31,6 +31,8 @@ final class LambdaRuntimeServer: @unchecked Sendable {
     private var outcomes: [Outcome] = []
     private(set) var initErrors: [Data] = []
     private(set) var protocolErrors: [String] = []
+    /// `GET /invocation/next` requests received (a runtime that failed its init must send none).
+    private(set) var polls = 0
     private var server: HTTP1Server?
     private var stopping = false
     private(set) var port: UInt16 = 0
@@ -78,6 +80,14 @@ final class LambdaRuntimeServer: @unchecked Sendable {
         return initErrors.first
     }
 
+    /// Waits until the runtime has asked for its first event (its init is done); true if it did within `timeout`.
+    func waitForPoll(timeout: TimeInterval = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        state.lock(); defer { state.unlock() }
+        while polls == 0 && Date() < deadline { _ = state.wait(until: min(deadline, Date().addingTimeInterval(0.1))) }
+        return polls > 0
+    }
+
     /// X-Ray's `Root=1-{8 hex time}-{24 hex}` form.
     static func traceID() -> String {
         let time = String(format: "%08x", Int(Date().timeIntervalSince1970))
@@ -114,6 +124,8 @@ final class LambdaRuntimeServer: @unchecked Sendable {
     private func next() -> WireResponse {
         state.lock(); defer { state.unlock() }
         if inFlight != nil { protocolErrors.append("next while an invocation was in flight") }
+        polls += 1
+        state.broadcast()
         while (queue.isEmpty || inFlight != nil) && !stopping { _ = state.wait(until: Date().addingTimeInterval(0.2)) }
         guard !stopping else { return error(500, "ServiceStopping", "stopping") }
         let event = queue.removeFirst()

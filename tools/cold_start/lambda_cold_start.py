@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Lambda cold start on loopback: wall time from exec to the response POST, and peak RSS, of `trading-bot lambda`.
+
+Starts moto_server (S3 + SNS, `pip install "moto[server]"`), uploads the shipped model and scalers, then for each
+run starts a fresh loopback exchange (`trading-bot serve-test-exchange`, frozen clock just after a candle close) and a
+minimal Lambda Runtime API (this process, one event per run), and execs `trading-bot lambda --max-invocations 1` with
+an empty DOWNLOAD_DIR (a new sandbox's /tmp), its own journal key and strategy name (no claim left from earlier runs).
+Timed: exec → the runtime API receiving POST /runtime/invocation/{id}/response (init: config, model and scalers from
+S3; one cycle: candles, prediction, claim, order, journal upload; the answer). Peak RSS: ru_maxrss from wait4.
+
+Then the reference bot's cold start on the same machine in the same run: a fresh python3 doing
+`import tensorflow; tf.keras.models.load_model(MODEL)` and `pickle.load` of the scalers (sklearn), same accounting.
+
+    python3 tools/cold_start/lambda_cold_start.py -n 10 --python-runs 3 --binary .build/release/trading-bot
+"""
+import argparse
+import http.server
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KEY, SECRET = "coldstart-key-0123456789", "coldstart-secret-9876543210"
+BUCKET = "coldstart-bucket"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{what} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"{what} did not listen on 127.0.0.1:{port}")
+
+
+def s3(endpoint: str, method: str, path: str, body: bytes = b"") -> int:
+    request = urllib.request.Request(endpoint + path, data=body if method == "PUT" else None, method=method)
+    with urllib.request.urlopen(request) as response:
+        return response.status
+
+
+class Runtime(http.server.ThreadingHTTPServer):
+    """One invocation: /next hands out the event once (later polls block), /response and /error are timed."""
+    daemon_threads = True
+
+    def __init__(self, deadline_s: float = 60):
+        super().__init__(("127.0.0.1", 0), RuntimeHandler)
+        self.deadline_s, self.handed_out, self.answered = deadline_s, False, threading.Event()
+        self.answer_at, self.answer_kind, self.answer_body = 0.0, "", b""
+
+
+class RuntimeHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _send(self, status: int, body: bytes, headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        server: Runtime = self.server
+        if self.path != "/2018-06-01/runtime/invocation/next":
+            return self._send(404, b'{"errorType":"UnknownPath"}')
+        if server.handed_out:
+            server.answered.wait(120)
+            return self._send(500, b'{"errorType":"ServiceStopping"}')
+        server.handed_out = True
+        deadline = int((time.time() + server.deadline_s) * 1000)
+        self._send(200, b'{"source":"aws.scheduler","detail-type":"Scheduled Event"}', [
+            ("Lambda-Runtime-Aws-Request-Id", "cold-start-1"), ("Lambda-Runtime-Deadline-Ms", str(deadline)),
+            ("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:trading-bot"),
+            ("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0")])
+
+    def do_POST(self):
+        server: Runtime = self.server
+        now = time.perf_counter()
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.endswith("/response") or self.path.endswith("/error"):
+            server.answer_at, server.answer_kind, server.answer_body = now, self.path.rsplit("/", 1)[1], body
+            server.answered.set()
+        elif self.path.endswith("/init/error"):
+            server.answer_at, server.answer_kind, server.answer_body = now, "init-error", body
+            server.answered.set()
+        self._send(202, b'{"status":"OK"}')
+
+
+def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
+    port = free_port()
+    exchange = subprocess.Popen([args.binary, "serve-test-exchange", "--port", str(port), "--candles", args.candles,
+                                 "--api-key", KEY, "--api-secret", SECRET, "--clock", "frozen", "--start-time", args.at,
+                                 "--weight-limit", "1000000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runtime = Runtime()
+    threading.Thread(target=runtime.serve_forever, daemon=True).start()
+    try:
+        wait_port(port, exchange, "serve-test-exchange")
+        download = os.path.join(scratch, f"tmp-{index}")  # empty: a new sandbox's /tmp
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": scratch,
+               "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.server_address[1]}", "AWS_ENDPOINT_URL": endpoint,
+               "AWS_ACCESS_KEY_ID": "testing-key", "AWS_SECRET_ACCESS_KEY": "testing-secret", "AWS_REGION": "us-east-1",
+               "CONFIG_PATH": os.path.join(ROOT, "config.yaml"), "MODE": "testnet",
+               "EXCHANGE_URL": f"http://127.0.0.1:{port}", "EXCHANGE_API_KEY": KEY, "EXCHANGE_API_SECRET": SECRET,
+               "MODEL_PATH": f"s3://{BUCKET}/models/model.keras", "SCALERS_PATH": f"s3://{BUCKET}/models/scalers.pkl",
+               "JOURNAL_PATH": f"s3://{BUCKET}/run-{index}/journal.sqlite", "STRATEGY_NAME": f"cold{index}",
+               "DOWNLOAD_DIR": download, "SNS_PHONE_NUMBER": "+15555550100", "LAMBDA_SAFETY_MARGIN_MS": "3000",
+               "LEVERAGE": "2"}
+        start = time.perf_counter()
+        child = subprocess.Popen(["nice", "-n", "10", args.binary, "lambda", "--max-invocations", "1"] if args.nice
+                                 else [args.binary, "lambda", "--max-invocations", "1"],
+                                 env=env, cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stderr = child.stderr.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        end = time.perf_counter()
+        if not runtime.answered.is_set():
+            raise SystemExit(f"run {index}: no answer posted (status {status}): {stderr.decode(errors='replace')[-2000:]}")
+        answer = json.loads(runtime.answer_body or b"{}")
+        if runtime.answer_kind != "response" or status != 0:
+            raise SystemExit(f"run {index}: {runtime.answer_kind} {answer} status {status}: {stderr.decode(errors='replace')[-2000:]}")
+        return {"wall_ms": (runtime.answer_at - start) * 1000, "exit_ms": (end - start) * 1000,
+                "rss_kib": usage.ru_maxrss, "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000, "answer": answer}
+    finally:
+        runtime.shutdown()
+        exchange.terminate()
+        exchange.wait()
+
+
+PY_REFERENCE = """
+import pickle, sys
+import tensorflow as tf
+tf.keras.models.load_model(sys.argv[1])
+with open(sys.argv[2], "rb") as f:
+    pickle.load(f)
+"""
+
+
+def python_run(model: str, scalers: str) -> dict:
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", PY_REFERENCE, model, scalers], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        raise SystemExit(f"python reference failed with status {status}")
+    return {"wall_ms": (time.perf_counter() - start) * 1000, "rss_kib": usage.ru_maxrss}
+
+
+def summary(name: str, runs: list, keys=("wall_ms", "rss_kib")) -> str:
+    parts = []
+    for key in keys:
+        values = [r[key] for r in runs]
+        unit = "KiB" if key == "rss_kib" else "ms"
+        parts.append(f"{key} min {min(values):.1f} median {statistics.median(values):.1f} max {max(values):.1f} {unit}")
+    return f"{name} ({len(runs)} runs): " + "; ".join(parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--runs", type=int, default=10)
+    parser.add_argument("--python-runs", type=int, default=3, help="runs of the Python/TensorFlow reference (0: none)")
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/trading-bot"))
+    parser.add_argument("--candles", default=os.path.join(ROOT, "..", "shared/data/coin_Bitcoin.csv"))
+    parser.add_argument("--at", default="2019-12-18T00:01:00Z", help="exchange time (just after the candle of 2019-12-17 closed)")
+    parser.add_argument("--nice", action="store_true", help="run the binary under nice -n 10 (shared machine)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    model, scalers = os.path.join(ROOT, "models/model.keras"), os.path.join(ROOT, "scalers/scalers.pkl")
+    moto_server = shutil.which("moto_server")
+    if not moto_server:
+        raise SystemExit('moto_server not on PATH: pip install "moto[server]"')
+    scratch = tempfile.mkdtemp(prefix="lambda-cold-")
+    moto_port = free_port()
+    moto = subprocess.Popen([moto_server, "-H", "127.0.0.1", "-p", str(moto_port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env={**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true"})
+    try:
+        wait_port(moto_port, moto, "moto_server")
+        endpoint = f"http://127.0.0.1:{moto_port}"
+        s3(endpoint, "PUT", f"/{BUCKET}")
+        for key, path in (("models/model.keras", model), ("models/scalers.pkl", scalers)):
+            with open(path, "rb") as f:
+                s3(endpoint, "PUT", f"/{BUCKET}/{key}", f.read())
+        runs, py = [], []
+        for i in range(args.runs):
+            runs.append(lambda_run(args, i, endpoint, scratch))
+            if i < args.python_runs:
+                py.append(python_run(model, scalers))
+        answers = {(r["answer"].get("status"), r["answer"].get("decision")) for r in runs}
+        if args.json:
+            print(json.dumps({"lambda": runs, "python": py}, indent=1))
+        print(f"answers: {sorted(answers)}")
+        print(summary("trading-bot lambda, exec -> response POST", runs, ("wall_ms", "exit_ms", "cpu_ms", "rss_kib")))
+        if py:
+            print(summary("python3: import tensorflow + load_model + pickle.load", py))
+    finally:
+        moto.terminate()
+        moto.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
