@@ -171,7 +171,9 @@ final class LambdaEndToEndTests: XCTestCase {
         let other = LambdaRuntimeServer()
         try other.start()
         addTeardownBlock { other.stop() }
-        try setup.exchange.setClock(setup.scenario.after(9))
+        // A candle whose decision, from flat, is an entry: the one that wins the race must trade.
+        let candle = try XCTUnwrap(try (5...30).first { try setup.scenario.expectedDecisions(indices: $0...$0, threshold: 0.002)[0].hasPrefix("open") })
+        try setup.exchange.setClock(setup.scenario.after(candle))
         let first = try startLambda(setup, environment: ["STRATEGY_NAME": "alpha"])
         let second = try startLambda(setup, environment: ["STRATEGY_NAME": "beta", "AWS_LAMBDA_RUNTIME_API": other.api])
         // Both initialised (each has asked its runtime API for the next event) before the events go out together.
@@ -190,6 +192,12 @@ final class LambdaEndToEndTests: XCTestCase {
         XCTAssertEqual(journal.cycles.count, 1, "one cycle in the journal")
         let server = (try setup.exchange.state()["orders"] as? [[String: Any]]) ?? []
         XCTAssertLessThanOrEqual(server.count, 1)
+        // The one that trades makes the strategy's decision for that candle, and it is an entry here, so it ordered.
+        let winner = statuses[0] == "done" ? a : b
+        let decision = try setup.scenario.expectedDecisions(indices: candle...candle, threshold: 0.002)[0]
+        XCTAssertEqual(winner.json["decision"] as? String, decision, "\(winner.json)")
+        XCTAssertTrue(decision.hasPrefix("open"), "the fixture must open at candle \(candle): \(decision)")
+        XCTAssertEqual(server.count, 1, "the winner placed its entry: \(server)")
         XCTAssertEqual(Set(journal.orders.compactMap { $0["client_order_id"] as? String }),
                        Set(server.compactMap { $0["clientOrderId"] as? String }))
     }
