@@ -18,6 +18,12 @@ struct BacktestCommand: AsyncParsableCommand {
         DAILY_LOSS_LIMIT and each symbol's STAKE_AMOUNT/STAKE_FRACTION as live; --out gets trades.csv (symbol column), \
         equity.csv and report.html.
         With --synthetic-minutes N --bench, times evaluate and backtest over N synthetic one-minute candles.
+        Tuning: --grid KEY=VALUES[,KEY=VALUES…] (keys THRESHOLD, STOP_LOSS, LEVERAGE; VALUES a list v1,v2,… or a \
+        range start:stop:step, stop included) tries every combination with predictions computed once, on two \
+        workers; --tune-until DATE chooses the best by --objective on the decisions before DATE and reports it on \
+        those after; --walk-forward N instead cuts the period into N+1 equal blocks, choosing on block k and \
+        reporting on block k+1. The report gives the chosen setting's out-of-sample result beside the \
+        out-of-sample best, the number of trials, the deflated Sharpe ratio and a heatmap (--report FILE).
         """)
 
     @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files). Repeat as SYMBOL=FILE for a portfolio backtest on one account (each symbol with its SYMBOLS section's model and settings).")
@@ -43,8 +49,19 @@ struct BacktestCommand: AsyncParsableCommand {
             help: "Binance exchangeInfo JSON (the whole answer or one symbols[] entry): use that symbol's real filters instead of ones derived from the candles.")
     var marketFilters: String?
 
+    @Option(help: "Grid of strategy settings: KEY=VALUES[,KEY=VALUES…], VALUES = v1,v2,… or start:stop:step (keys THRESHOLD, STOP_LOSS, LEVERAGE).")
+    var grid: String?
+    @Option(name: .customLong("tune-until"), help: "With --grid: choose on decisions before this time (ISO 8601 UTC or ms), report on the rest.")
+    var tuneUntil: String?
+    @Option(name: .customLong("walk-forward"), help: "With --grid: N rolling folds (N+1 equal blocks; choose on block k, report on block k+1).")
+    var walkForward: Int?
+    @Option(help: "With --grid: what the choice maximises: \(Objective.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var objective: String = "sharpe"
+
     func run() async throws {
         var sim = SimulationSettings()
+        var gridSpec: GridSpec?, split: TuningPipeline.Split?
+        let goal = Objective(rawValue: objective)
         let fromMs: Int64?, toMs: Int64?
         do {
             fromMs = try Console.time(from, option: "--from")
@@ -59,6 +76,22 @@ struct BacktestCommand: AsyncParsableCommand {
             if let n = syntheticMinutes, n < 100 { throw OptionError(message: "--synthetic-minutes \(n): use at least 100") }
             if let engine, BacktestPipeline.Engine(rawValue: engine) == nil {
                 throw OptionError(message: "--engine '\(engine)': use trader or replay")
+            }
+            if let grid {
+                gridSpec = try GridSpec.parse(grid)
+                guard let goal else {
+                    throw OptionError(message: "--objective '\(objective)': use \(Objective.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                _ = goal
+                switch (try Console.time(tuneUntil, option: "--tune-until"), walkForward) {
+                case (let t?, nil): split = .until(t)
+                case (nil, let n?): split = .walkForward(n)
+                case (nil, nil): if !bench { throw OptionError(message: "--grid needs --tune-until DATE or --walk-forward N (choosing and reporting on the same candles is the self-deception this avoids)") }
+                default: throw OptionError(message: "give one of --tune-until and --walk-forward, not both")
+                }
+                if json { throw OptionError(message: "--json is not available with --grid (use --report FILE for the HTML page)") }
+            } else if tuneUntil != nil || walkForward != nil {
+                throw OptionError(message: "--tune-until and --walk-forward need --grid")
             }
         } catch { Console.error("backtest: \(error)"); throw ExitCode(2) }
         if candles.count > 1 || candles.first.map({ $0.contains("=") && !FileManager.default.fileExists(atPath: $0) }) == true {
@@ -76,6 +109,21 @@ struct BacktestCommand: AsyncParsableCommand {
             if let model { overrides["MODEL_PATH"] = model }
             if let scalers { overrides["SCALERS_PATH"] = scalers }
             let setup = try OfflineSetup.load(configPath: config, overrides: overrides, input: input)
+            if let gridSpec {
+                if bench {
+                    try await GridBench.run(setup: setup, simulation: sim, spec: gridSpec, objective: goal ?? .sharpe)
+                    return
+                }
+                let market = try marketFilters.map { try MarketFile.load(path: $0, marketID: setup.config.marketID) }
+                let tuned = try await TuningPipeline.run(setup: setup, spec: gridSpec, split: split!, objective: goal ?? .sharpe,
+                                                         from: fromMs, to: toMs, simulation: sim, market: market)
+                print(tuned.text(), terminator: "")
+                if let report {
+                    try tuned.html().write(toFile: report, atomically: true, encoding: .utf8)
+                    print("report: \(report)")
+                }
+                return
+            }
             if bench {
                 try await BenchRunner.run(setup: setup, simulation: sim,
                                           engines: [engine.flatMap(BacktestPipeline.Engine.init(rawValue:)) ?? .replay])
