@@ -163,7 +163,12 @@ final class TuningTests: XCTestCase {
     /// The reported DSR is the chosen point's in-sample returns deflated by every trial's Sharpe.
     func testDeflatedSharpeOfTheChosenPoint() async throws {
         let range = 5..<200
-        let ctx = try context(Self.lucky, range: range)
+        // Right two days in three, wrong on the third: a modest edge, so the DSR is neither 0 nor 1.
+        let mixed = RulePredictor(windowSize: 5) { c, end in
+            let now = c[end].close, next = end + 1 < c.count ? c[end + 1].close : now
+            return end % 3 == 0 ? now - (next - now) : next
+        }
+        let ctx = try context(mixed, range: range)
         let spec = try GridSpec.parse("THRESHOLD=0.005:0.03:0.005,STOP_LOSS=0.03,0.1")
         let window = try WalkForward.split(range: range, candles: Self.candles, until: Self.candles[Self.cut].timestamp)
         let f = try await TuningStudy.run(ctx, spec: spec, windows: [window], objective: .sharpe)[0]
@@ -193,6 +198,8 @@ final class TuningTests: XCTestCase {
         XCTAssertGreaterThan(got.expectedMaxSharpe, 0, "12 trials with different Sharpes raise the bar above 0")
         let single = try XCTUnwrap(DeflatedSharpe.compute(returns: chosenReturns, trialSharpes: [expected.sharpe]))
         XCTAssertLessThan(got.probability, single.probability, "more trials deflate more")
+        XCTAssertGreaterThan(got.probability, 0.001)
+        XCTAssertLessThan(got.probability, 0.999)
     }
 
     func testHeatmapHoldsTheOtherKeysAtTheChosenPoint() throws {

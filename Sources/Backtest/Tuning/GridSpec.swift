@@ -32,7 +32,8 @@ public struct GridSpec: Sendable, Equatable {
         var groups: [(String, [String])] = []
         for raw in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
             if let eq = raw.firstIndex(of: "=") {
-                groups.append((String(raw[..<eq]).uppercased(), [String(raw[raw.index(after: eq)...])]))
+                groups.append((raw[..<eq].trimmingCharacters(in: .whitespaces).uppercased(),
+                               [raw[raw.index(after: eq)...].trimmingCharacters(in: .whitespaces)]))
             } else {
                 guard !groups.isEmpty else { throw GridSpecError(key: "?", token: raw, reason: "comes before any KEY= (use KEY=VALUES)") }
                 groups[groups.count - 1].1.append(raw)

@@ -1,3 +1,4 @@
+import Bot
 import Exchange
 import Foundation
 
