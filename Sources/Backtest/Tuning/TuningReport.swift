@@ -81,7 +81,8 @@ public struct TuningReport {
             let rows = [Self.comparisonHeader] + comparison(f)
             let widths = (0..<Self.comparisonHeader.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
             for r in rows {
-                s += r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
+                let line = r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                s += String(line.reversed().drop { $0 == " " }.reversed()) + "\n"
             }
             s += "trials: \(f.inSample.count)\n" + dsrLine(f) + "\n"
         }
