@@ -36,16 +36,8 @@ public struct ReturnCorrelation: Sendable, Equatable {
         return out
     }
 
+    /// ForecastMetrics' Pearson, asking for three common days: two points always correlate ±1.
     static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
-        let n = Double(x.count)
-        guard x.count >= 3 else { return nil }
-        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for k in x.indices {
-            let a = x[k] - mx, b = y[k] - my
-            sxy += a * b; sxx += a * a; syy += b * b
-        }
-        guard sxx > 0, syy > 0 else { return nil }
-        return sxy / (sxx * syy).squareRoot()
+        x.count >= 3 ? ForecastMetrics.pearson(x, y) : nil
     }
 }
