@@ -50,6 +50,15 @@ extension BinanceUSDM {
         return keyedRows(rows, wanted) { WireParsers.ticker($0, symbol: $1) }
     }
 
+    /// GET /fapi/v2/ticker/price (ccxt fetchLastPrices): every symbol's last price (weight 2), the requested ones kept.
+    public func fetchLastPrices(symbols: [String]?, params: Params) async throws -> [String: LastPrice] {
+        let wanted = try await wantedIds(symbols, "fetchLastPrices")
+        var q = QueryString()
+        q.items += try remaining(params, "fetchLastPrices")
+        let rows = try JSON.array(try await client.call(.tickerPrice, q, method: "fetchLastPrices"), method: "fetchLastPrices")
+        return keyedRows(rows, wanted) { WireParsers.lastPrice($0, symbol: $1) }.compactMapValues { $0 }
+    }
+
     /// GET /fapi/v1/depth (`params.rpi`: /fapi/v1/rpiDepth with limit 1000, as ccxt).
     public func fetchOrderBook(symbol: String, limit: Int?, params: Params) async throws -> OrderBook {
         let m = try await resolve(symbol, method: "fetchOrderBook")

@@ -15,7 +15,7 @@ public actor BinanceUSDM: Exchange {
 
     public nonisolated let id = BinanceUSDM.exchangeId
     public nonisolated let has: Capabilities = BinanceUSDM.fullCapabilities.merging(Dictionary(uniqueKeysWithValues: [
-        "fetchOrderBook", "fetchTickers", "fetchMarkPrice", "fetchMarkPrices", "fetchFundingRate", "fetchFundingRates",
+        "fetchOrderBook", "fetchTickers", "fetchLastPrices", "fetchMarkPrice", "fetchMarkPrices", "fetchFundingRate", "fetchFundingRates",
         "fetchFundingRateHistory", "fetchFundingHistory", "fetchLeverageTiers", "setPositionMode", "fetchPositionMode",
         "fetchOrders", "fetchClosedOrders", "fetchCanceledOrders", "fetchOrderTrades", "editOrder", "createOrders",
         "cancelOrders", "fetchStatus", "fetchOrderWithClientOrderId", "cancelOrderWithClientOrderId",

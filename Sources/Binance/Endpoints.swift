@@ -19,6 +19,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let exchangeInfo = Endpoint(method: "GET", path: "/fapi/v1/exchangeInfo", signed: false, weight: 1, placesOrder: false, idempotent: true)
     public static let klines = Endpoint(method: "GET", path: "/fapi/v1/klines", signed: false, weight: 5, placesOrder: false, idempotent: true)
     public static let ticker24hr = Endpoint(method: "GET", path: "/fapi/v1/ticker/24hr", signed: false, weight: 1, placesOrder: false, idempotent: true)
+    public static let tickerPrice = Endpoint(method: "GET", path: "/fapi/v2/ticker/price", signed: false, weight: 1, placesOrder: false, idempotent: true)
     public static let account = Endpoint(method: "GET", path: "/fapi/v3/account", signed: true, weight: 5, placesOrder: false, idempotent: true)
     public static let positionRisk = Endpoint(method: "GET", path: "/fapi/v3/positionRisk", signed: true, weight: 5, placesOrder: false, idempotent: true)
     public static let newOrder = Endpoint(method: "POST", path: "/fapi/v1/order", signed: true, weight: 1, placesOrder: true, idempotent: false)
@@ -70,6 +71,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             return Endpoint.klines.weight(for: query)
         }
         if self == .premiumIndex && query["symbol"] == nil { return 10 }
+        if self == .tickerPrice && query["symbol"] == nil { return 2 }
         if (self == .openOrders || self == .ticker24hr || self == .openAlgoOrders) && query["symbol"] == nil { return 40 }
         return weight
     }

@@ -37,6 +37,12 @@ enum WireParsers {
                       markPrice: JSON.decimal(o, "markPrice"), indexPrice: JSON.decimal(o, "indexPrice"), info: info(o))
     }
 
+    /// /fapi/v2/ticker/price (ccxt parseLastPrice): price at `time`; nil without a price.
+    static func lastPrice(_ o: [String: Any], symbol: String) -> LastPrice? {
+        guard let price = JSON.decimal(o, "price") else { return nil }
+        return LastPrice(symbol: symbol, timestamp: JSON.int64(o, "time"), price: price, info: info(o))
+    }
+
     /// /fapi/v1/premiumIndex as a ticker (ccxt fetchMarkPrice): mark and index price at `time`.
     static func markTicker(_ o: [String: Any], symbol: String) -> Ticker {
         Ticker(symbol: symbol, timestamp: JSON.int64(o, "time"), markPrice: JSON.decimal(o, "markPrice"),

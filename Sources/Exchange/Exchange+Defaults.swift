@@ -28,6 +28,16 @@ extension Exchange {
         for s in list { let t = try await fetchTicker(symbol: s); out[t.symbol] = t }
         return out
     }
+    /// One `fetchTicker` per symbol, its last price (the close when no last is quoted).
+    public func fetchLastPrices(symbols: [String]?, params: Params) async throws -> [String: LastPrice] {
+        try requireNoParams(params, "fetchLastPrices")
+        var out: [String: LastPrice] = [:]
+        for (symbol, t) in try await fetchTickers(symbols: symbols, params: [:]) {
+            guard let price = t.last ?? t.close else { continue }
+            out[symbol] = LastPrice(symbol: symbol, timestamp: t.timestamp, price: price, info: t.info)
+        }
+        return out
+    }
     public func fetchOrderBook(symbol: String, limit: Int?, params: Params) async throws -> OrderBook {
         throw notSupported("fetchOrderBook", "not available on this exchange")
     }

@@ -47,6 +47,7 @@ public protocol Exchange: Sendable {
     func fetchOHLCV(symbol: String, timeframe: Timeframe, since: Int64?, limit: Int?, params: Params) async throws -> [Candle]
     func fetchTicker(symbol: String, params: Params) async throws -> Ticker
     func fetchTickers(symbols: [String]?, params: Params) async throws -> [String: Ticker]
+    func fetchLastPrices(symbols: [String]?, params: Params) async throws -> [String: LastPrice]
     func fetchOrderBook(symbol: String, limit: Int?, params: Params) async throws -> OrderBook
     func fetchMarkPrice(symbol: String, params: Params) async throws -> Ticker
     func fetchMarkPrices(symbols: [String]?, params: Params) async throws -> [String: Ticker]

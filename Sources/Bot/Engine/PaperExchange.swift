@@ -2,11 +2,13 @@ import Exchange
 import Foundation
 
 /// Dry-run: live market data from `market`, orders filled locally where live would fill them — market orders at the
-/// price they meet (the market's current ticker price, not the close they were decided on), limit orders at their
+/// price they meet (the market's last price now, not the close they were decided on), limit orders at their
 /// price — with Binance's fees (taker 0.05 % for market orders, maker 0.02 % for limit orders) and Binance's margin
 /// check (-2019 "Margin is insufficient." when the initial margin plus the fee exceeds the available balance), so
-/// dry-run sees the refusals live sees. The simulated account is kept in the journal so it survives restarts. It
-/// needs no keys and never sends an order anywhere.
+/// dry-run sees the refusals live sees. Its own price reads (fills, balance) use `fetchLastPrices`, never the ticker
+/// the bot reads through it, so the market sees the bot's ticker reads exactly as live makes them: a price that moves
+/// between the bot's sizing read and its order moves in the same place in both modes. The simulated account is kept in
+/// the journal so it survives restarts. It needs no keys and never sends an order anywhere.
 public final class PaperExchange: Exchange, @unchecked Sendable {
     public static let takerFee = Decimal(string: "0.0005") ?? 0
     public static let makerFee = Decimal(string: "0.0002") ?? 0
@@ -76,15 +78,19 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
         try await market.fetchOHLCV(symbol: symbol, timeframe: timeframe, since: since, limit: limit)
     }
     public func fetchTicker(symbol: String) async throws -> Ticker { try await market.fetchTicker(symbol: symbol) }
+    public func fetchLastPrices(symbols: [String]?, params: Params) async throws -> [String: LastPrice] {
+        try await market.fetchLastPrices(symbols: symbols, params: params)
+    }
 
     // MARK: the simulated account
 
-    /// The price a market order meets now: the market's last price (ask for a buy, bid for a sell when quoted).
-    private func currentPrice(side: OrderSide? = nil) async throws -> Decimal {
-        let ticker = try await market.fetchTicker(symbol: symbolName)
-        let quoted = side == .buy ? ticker.ask : side == .sell ? ticker.bid : nil
-        guard let price = quoted ?? ticker.last ?? ticker.close, price > 0 else {
-            throw ExchangeFailure(.exchangeNotAvailable, exchange: "dry-run", message: "the ticker has no price to fill at", method: "createOrder")
+    /// The price a market order meets now, as the exchange fills it: the market's last price (Binance's 24-hour
+    /// ticker quotes no bid or ask, so the ticker's price was this one too). Read with `fetchLastPrices`, not
+    /// `fetchTicker`: that read is the bot's own, and dry-run must not add to it.
+    private func currentPrice(method: String) async throws -> Decimal {
+        let prices = try await market.fetchLastPrices(symbols: [symbolName], params: [:])
+        guard let price = prices[symbolName]?.price, price > 0 else {
+            throw ExchangeFailure(.exchangeNotAvailable, exchange: "dry-run", message: "the market has no last price for \(symbolName) to fill at", method: method)
         }
         return price
     }
@@ -100,7 +106,7 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
 
     public func fetchBalance() async throws -> Balance {
         let quote = try await market.market(symbolName).settle ?? "USDT"
-        let mark = locked { positionSide == nil } ? 0 : try await currentPrice()
+        let mark = locked { positionSide == nil } ? 0 : try await currentPrice(method: "fetchBalance")
         return locked {
             let a = availableLocked(mark: mark)
             return Balance(currencies: [quote: CurrencyBalance(free: a.available, used: a.margin, total: wallet + a.unrealized)])
@@ -126,7 +132,7 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
             throw ExchangeFailure(.notSupported, exchange: "dry-run", message: "\(given)dry-run fills market and limit orders only; the stop loss is applied at candle close", method: "createOrder")
         }
         let cid = params["clientOrderId"]?.stringValue ?? "paper-\(sequence + 1)"
-        let mark = try await currentPrice(side: side)
+        let mark = try await currentPrice(method: "createOrder")
         let fillPrice: Decimal
         if type == .limit, let price { fillPrice = price } else { fillPrice = mark }
         let timestamp = try await now()
