@@ -13,6 +13,24 @@ final class NewMethodsLoopbackTests: XCTestCase {
     override func setUp() async throws { loop = Loopback(); try await loop.start() }
     override func tearDown() async throws { await loop.server.stop(); loop = nil }
 
+    /// ccxt fetchLastPrices: one GET /fapi/v2/ticker/price for every symbol (weight 2), the requested ones kept, each
+    /// the last price a market order placed now meets.
+    func testFetchLastPricesReadsThePriceTickerNotThe24HourOne() async throws {
+        let ex = loop.client()
+        let prices = try await ex.fetchLastPrices(symbols: [btc], params: [:])
+        XCTAssertEqual(Array(prices.keys), [btc])
+        XCTAssertEqual(prices[btc]?.price, loop.server.currentPrice(symbol: "BTCUSDT"))
+        XCTAssertEqual(prices[btc]?.timestamp, loop.server.clock.nowMs)
+        let sent = try XCTUnwrap(loop.requests("GET", "/fapi/v2/ticker/price").last)
+        XCTAssertNil(sent.params["symbol"], "ccxt asks for every symbol")
+        XCTAssertEqual(Endpoint.tickerPrice.weight(for: QueryString()), 2)
+        XCTAssertTrue(loop.requests("GET", "/fapi/v1/ticker/24hr").isEmpty)
+        // Every listed market when no symbols are given (BTCUSDT alone has candles, the others price at 0).
+        let all = try await ex.fetchLastPrices(symbols: nil, params: [:])
+        let markets = try await ex.loadMarkets(reload: false)
+        XCTAssertEqual(Set(all.keys), Set(markets.keys))
+    }
+
     func testMarketDataAndAccountSettings() async throws {
         let ex = loop.client()
         let book = try await ex.fetchOrderBook(symbol: btc, limit: 5, params: [:])

@@ -16,7 +16,7 @@ final class DryRunAgreementTests: XCTestCase {
         var description: String { "\(UTCTime.iso(candle)) \(purpose) \(side) \(amount) @ \(average.map { "\($0)" } ?? "-")" }
     }
 
-    func fills(_ journal: Journal) throws -> [Fill] {
+    static func fills(_ journal: Journal) throws -> [Fill] {
         let candleOf = Dictionary(uniqueKeysWithValues: try journal.recentCycles(limit: 1_000).map { ($0.id, $0.candleTime) })
         return try journal.recentOrders(limit: 1_000).reversed().filter { $0.state == .sent }.map { o in
             Fill(candle: o.cycleID.flatMap { candleOf[$0] } ?? 0, purpose: o.purpose.rawValue, side: o.side, amount: o.amount, average: o.average)
@@ -39,7 +39,7 @@ final class DryRunAgreementTests: XCTestCase {
             dryLines.append(b.decision?.label ?? "-")
         }
         XCTAssertEqual(dryLines, liveLines)
-        let liveFills = try fills(liveJournal), dryFills = try fills(dryJournal)
+        let liveFills = try Self.fills(liveJournal), dryFills = try Self.fills(dryJournal)
         XCTAssertGreaterThanOrEqual(liveFills.filter { $0.purpose == "open" }.count, 4, "the fixture must trade: \(liveFills)")
         XCTAssertTrue(liveLines.contains { $0.hasPrefix("close + open") }, "the fixture must reverse: \(liveLines)")
         XCTAssertEqual(dryFills, liveFills)
@@ -68,6 +68,6 @@ final class DryRunAgreementTests: XCTestCase {
         let refusedDry = try dryJournal.recentOrders(limit: 5).filter { $0.state == .rejected }
         XCTAssertEqual(refusedLive.map(\.amount), refusedDry.map(\.amount))
         XCTAssertTrue(refusedDry.first?.error?.contains("-2019") == true, refusedDry.first?.error ?? "")
-        XCTAssertEqual(try fills(dryJournal), try fills(liveJournal))
+        XCTAssertEqual(try Self.fills(dryJournal), try Self.fills(liveJournal))
     }
 }
