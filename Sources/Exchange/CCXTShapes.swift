@@ -178,6 +178,16 @@ extension Ticker: CCXTShaped {
     }
 }
 
+extension LastPrice: CCXTShaped {
+    /// ccxt's LastPrice: `side` is null (Binance's price ticker does not say which side traded).
+    public var ccxt: JSONValue {
+        .object([
+            ("symbol", .string(symbol)), ("timestamp", .int(timestamp)), ("datetime", .datetime(timestamp)),
+            ("price", .number(price)), ("side", .null), ("info", info ?? .object([])),
+        ])
+    }
+}
+
 extension OrderBook: CCXTShaped {
     public var ccxt: JSONValue {
         func side(_ levels: [Level]) -> JSONValue { .array(levels.map { .array([.number($0.price), .number($0.amount)]) }) }

@@ -29,6 +29,9 @@ final class NewMethodsLoopbackTests: XCTestCase {
         let all = try await ex.fetchLastPrices(symbols: nil, params: [:])
         let markets = try await ex.loadMarkets(reload: false)
         XCTAssertEqual(Set(all.keys), Set(markets.keys))
+        // `trading-bot exchange fetchLastPrices` prints ccxt's LastPrice shape.
+        let printed = try await ExchangeCall.run(ex, method: "fetchLastPrices", args: [btc], params: [:])
+        XCTAssertTrue(printed.contains(#""price": "#) && printed.contains(#""side": null"#) && printed.contains(#""datetime": ""#), printed)
     }
 
     func testMarketDataAndAccountSettings() async throws {

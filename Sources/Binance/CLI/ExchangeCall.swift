@@ -11,6 +11,7 @@ public enum ExchangeCall {
         ("fetchTime", ["params?"]), ("fetchStatus", ["params?"]),
         ("fetchOHLCV", ["symbol", "timeframe?", "since?", "limit?", "params?"]),
         ("fetchTicker", ["symbol", "params?"]), ("fetchTickers", ["symbols?", "params?"]),
+        ("fetchLastPrices", ["symbols?", "params?"]),
         ("fetchOrderBook", ["symbol", "limit?", "params?"]),
         ("fetchMarkPrice", ["symbol", "params?"]), ("fetchMarkPrices", ["symbols?", "params?"]),
         ("fetchFundingRate", ["symbol", "params?"]), ("fetchFundingRates", ["symbols?", "params?"]),
@@ -94,6 +95,7 @@ public enum ExchangeCall {
                                                   limit: try a.int(3), params: params).map(\.ccxt))
         case "fetchTicker": return try await ex.fetchTicker(symbol: try a.string(0), params: params).ccxt
         case "fetchTickers": return keyed(try await ex.fetchTickers(symbols: try a.stringList(0), params: params))
+        case "fetchLastPrices": return keyed(try await ex.fetchLastPrices(symbols: try a.stringList(0), params: params))
         case "fetchOrderBook": return try await ex.fetchOrderBook(symbol: try a.string(0), limit: try a.int(1), params: params).ccxt
         case "fetchMarkPrice": return try await ex.fetchMarkPrice(symbol: try a.string(0), params: params).ccxt
         case "fetchMarkPrices": return keyed(try await ex.fetchMarkPrices(symbols: try a.stringList(0), params: params))
