@@ -15,6 +15,12 @@ public enum Precision {
         case down
     }
 
+    /// Binance books money (commission, realised P&L, funding, entry price, every balance field) with 8 decimals, e.g.
+    /// userTrades "commission": "-0.07819010"; rounded half away from zero, as the loopback exchange rounds (Binance
+    /// does not document the mode). Simulated accounts book through this so their wallets equal the exchange's.
+    public static func booked(_ value: Decimal) -> Decimal { toStep(value, step: bookedStep, rounding: .round) }
+    public static let bookedStep = Decimal(sign: .plus, exponent: -8, significand: 1)
+
     /// `value` as an exact multiple of `step` (step <= 0 returns `value` unchanged).
     public static func toStep(_ value: Decimal, step: Decimal, rounding: Rounding) -> Decimal {
         guard step > 0, value.isFinite else { return value }

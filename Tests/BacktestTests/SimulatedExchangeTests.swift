@@ -152,4 +152,27 @@ final class SimulatedExchangeTests: XCTestCase {
         catch let e as ExchangeFailure { XCTAssertEqual(e.kind, kind, e.description, file: file, line: line) }
         catch { XCTFail("unexpected \(error)", file: file, line: line) }
     }
+
+    /// Binance's 8 decimals, as dry-run and the loopback exchange book them (DryRunBookkeepingTests has the same
+    /// fills): ETHUSDT's fees have a 9th decimal and an averaged entry never ends.
+    func testFeesPnlAndEntryAreBookedWithBinancesEightDecimals() async throws {
+        let eth = "ETH/USDT:USDT"
+        let ex = SimulatedExchange(market: SimulationSettings.market(symbol: eth, tick: Decimal(string: "0.01")!, minNotional: 20),
+                                   timeframe: .oneDay, candles: Self.candles([(2000.01, 2000.01, 2000.01, 2000.01), (2000.37, 2000.37, 2000.37, 2000.37),
+                                                                             (2001.13, 2001.13, 2001.13, 2001.13)]),
+                                   settings: SimulationSettings(), start: 0)
+        try await ex.setLeverage(2, symbol: eth)
+        let first = try await ex.createOrder(symbol: eth, type: .market, side: .buy, amount: Decimal(string: "0.011")!, price: nil, params: [:])
+        XCTAssertEqual(first.fee?.cost, Decimal(string: "0.01100006"), "0.011 × 2000.01 × 0.0005 = 0.011000055")
+        ex.advance()
+        _ = try await ex.createOrder(symbol: eth, type: .market, side: .buy, amount: Decimal(string: "0.012")!, price: nil, params: [:])
+        let position = try await ex.fetchPositions(symbols: [eth]).first
+        XCTAssertEqual(position?.entryPrice, Decimal(string: "2000.19782609"), "46.00455 / 0.023 = 2000.19782608…")
+        ex.advance()
+        let close = try await ex.createOrder(symbol: eth, type: .market, side: .sell, amount: Decimal(string: "0.023")!, price: nil,
+                                             params: ["reduceOnly": true])
+        XCTAssertEqual(close.fee?.cost, Decimal(string: "0.023013"), "0.023012995 → 0.02301300")
+        // 10000 − 0.01100006 − 0.01200222 − 0.02301300 + 0.02144000 (P&L 0.02143999993): the loopback exchange's wallet.
+        XCTAssertEqual(ex.walletBalance, Decimal(string: "9999.97542472"))
+    }
 }

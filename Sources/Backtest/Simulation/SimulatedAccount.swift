@@ -3,7 +3,9 @@ import Exchange
 import Foundation
 
 /// The account behind the simulated exchange: wallet, one position per symbol (one symbol), fills and round trips.
-/// Pure bookkeeping in `Decimal`; the exchange decides *when* and *at what price* things fill.
+/// Pure bookkeeping in `Decimal`, commission, realised P&L, funding and averaged entries at Binance's 8 decimals
+/// (`Precision.booked`), as dry-run and the exchange book them; the exchange decides *when* and *at what price*
+/// things fill.
 struct SimulatedAccount {
     struct OpenPosition {
         var side: PositionSide
@@ -56,7 +58,7 @@ struct SimulatedAccount {
     /// Applies a fill; returns the realized P&L of the part that reduced the position.
     mutating func fill(side: OrderSide, amount: Decimal, price: Decimal, feeRate: Decimal, time: Int64,
                        exit: RoundTrip.Exit) -> (realized: Decimal, fee: Decimal) {
-        let fee = price * amount * feeRate
+        let fee = Precision.booked(price * amount * feeRate)
         wallet -= fee
         feesPaid += fee
         var remaining = amount
@@ -67,7 +69,7 @@ struct SimulatedAccount {
             let share = closing / amount
             let closeFee = fee * share
             feeLeft -= closeFee
-            realized = (price - p.entryPrice) * closing * (p.side == .long ? 1 : -1)
+            realized = Precision.booked((price - p.entryPrice) * closing * (p.side == .long ? 1 : -1))
             wallet += realized
             p.grossPnl += realized
             p.fees += closeFee
@@ -88,7 +90,7 @@ struct SimulatedAccount {
         if remaining > 0 {
             let margin = price * remaining / Decimal(leverage)
             if var p = position {
-                p.entryPrice = (p.entryPrice * p.amount + price * remaining) / (p.amount + remaining)
+                p.entryPrice = Precision.booked((p.entryPrice * p.amount + price * remaining) / (p.amount + remaining))
                 p.amount += remaining
                 p.openedAmount += remaining
                 p.margin += margin
@@ -127,7 +129,7 @@ struct SimulatedAccount {
     /// Funding payment on the position's notional at `price`; positive rate: longs pay shorts.
     mutating func payFunding(rate: Decimal, price: Decimal) {
         guard var p = position else { return }
-        let payment = p.amount * price * rate * (p.side == .long ? 1 : -1)
+        let payment = Precision.booked(p.amount * price * rate * (p.side == .long ? 1 : -1))
         wallet -= payment
         fundingPaid += payment
         p.funding += payment

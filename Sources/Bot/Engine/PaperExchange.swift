@@ -110,8 +110,8 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
         return locked {
             let a = availableLocked(mark: mark)
             // As /fapi/v3/account answers: availableBalance, initialMargin and marginBalance with 8 decimals.
-            return Balance(currencies: [quote: CurrencyBalance(free: PaperExchange.booked(a.available), used: PaperExchange.booked(a.margin),
-                                                               total: PaperExchange.booked(wallet + a.unrealized))])
+            return Balance(currencies: [quote: CurrencyBalance(free: Precision.booked(a.available), used: Precision.booked(a.margin),
+                                                               total: Precision.booked(wallet + a.unrealized))])
         }
     }
 
@@ -141,7 +141,7 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
         return try locked {
             if let existing = orders[cid] { return existing }
             let reduceOnly = params["reduceOnly"]?.boolValue ?? false
-            let fee = PaperExchange.booked(amount * fillPrice * (type == .market ? PaperExchange.takerFee : PaperExchange.makerFee))
+            let fee = Precision.booked(amount * fillPrice * (type == .market ? PaperExchange.takerFee : PaperExchange.makerFee))
             let signed = side == .buy ? amount : -amount
             let current = positionSide == nil ? 0 : (positionSide == .long ? positionAmount : -positionAmount)
             if reduceOnly && (current == 0 || (current > 0) == (signed > 0) || abs(signed) > abs(current)) {
@@ -162,11 +162,11 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
             if current != 0 && (current > 0) != (signed > 0) {
                 // Reducing or closing: realise P&L on the closed part.
                 let closed = min(abs(signed), abs(current))
-                let pnl = PaperExchange.booked((fillPrice - entryPrice) * closed * (current > 0 ? 1 : -1))
+                let pnl = Precision.booked((fillPrice - entryPrice) * closed * (current > 0 ? 1 : -1))
                 wallet += pnl
                 if abs(signed) > abs(current) { entryPrice = fillPrice }
             } else if next != 0 {
-                entryPrice = PaperExchange.booked(current == 0 ? fillPrice : (entryPrice * abs(current) + fillPrice * abs(signed)) / abs(next))
+                entryPrice = Precision.booked(current == 0 ? fillPrice : (entryPrice * abs(current) + fillPrice * abs(signed)) / abs(next))
             }
             wallet -= fee
             positionAmount = abs(next)
@@ -209,15 +209,6 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
     }
 
     public func setMarginMode(_ mode: MarginMode, symbol: String) async throws { locked { marginMode = mode } }
-
-    /// Binance books commission, realised P&L and the entry price with 8 decimals (its answers carry 8, e.g.
-    /// userTrades "commission": "-0.07819010"); half away from zero, as the loopback exchange rounds them. Without it a
-    /// fill whose fee has a 9th decimal (ETHUSDT: tick 0.01 × step 0.001 × 0.05 %) leaves dry-run's wallet apart.
-    static func booked(_ value: Decimal) -> Decimal {
-        var v = value, r = Decimal()
-        NSDecimalRound(&r, &v, 8, .plain)
-        return r
-    }
 
     static func cents(_ value: Decimal) -> String {
         Precision.format(Precision.toStep(value, step: Decimal(string: "0.01") ?? 1, rounding: .round))
