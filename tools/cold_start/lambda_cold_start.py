@@ -56,7 +56,7 @@ def s3(endpoint: str, method: str, path: str, body: bytes = b"") -> int:
     # sees the object bytes: the PUT hangs. Say what it is.
     request = urllib.request.Request(endpoint + path, data=body if method == "PUT" else None, method=method,
                                      headers={"Content-Type": "application/octet-stream"})
-    with urllib.request.urlopen(request) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return response.status
 
 
@@ -136,15 +136,22 @@ def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
         start = time.perf_counter()
         child = subprocess.Popen(["nice", "-n", "10", args.binary, "lambda", "--max-invocations", "1"] if args.nice
                                  else [args.binary, "lambda", "--max-invocations", "1"],
-                                 env=env, cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                 env=env, cwd=scratch, stdout=open(args.log, "ab") if args.log else subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE)
+        timer = threading.Timer(args.timeout, child.kill)  # a hung run is reported with its stderr, not waited on
+        timer.start()
         stderr = child.stderr.read()
         _, status, usage = os.wait4(child.pid, 0)
         end = time.perf_counter()
+        timer.cancel()
         if not runtime.answered.is_set():
             raise SystemExit(f"run {index}: no answer posted (status {status}): {stderr.decode(errors='replace')[-2000:]}")
         answer = json.loads(runtime.answer_body or b"{}")
         if runtime.answer_kind != "response" or status != 0:
             raise SystemExit(f"run {index}: {runtime.answer_kind} {answer} status {status}: {stderr.decode(errors='replace')[-2000:]}")
+        if args.log:
+            with open(args.log, "ab") as f:
+                f.write(stderr)
         return {"wall_ms": (runtime.answer_at - start) * 1000, "exit_ms": (end - start) * 1000,
                 "rss_kib": usage.ru_maxrss, "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000, "answer": answer}
     finally:
@@ -189,10 +196,13 @@ def main() -> int:
     parser.add_argument("--candles", default=os.path.join(ROOT, "..", "shared/data/coin_Bitcoin.csv"))
     parser.add_argument("--at", default="2019-12-18T00:01:00Z", help="exchange time (just after the candle of 2019-12-17 closed)")
     parser.add_argument("--nice", action="store_true", help="run the binary under nice -n 10 (shared machine)")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds before a run is killed and reported")
+    parser.add_argument("--log", help="append each run's stdout and stderr (the bot's JSON log lines) to this file")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--sns", action="store_true",
                         help="also send the SNS text alert (moto's SNS Publish alone answers in ~0.4 s here)")
     args = parser.parse_args()
+    args.binary, args.candles = os.path.abspath(args.binary), os.path.abspath(args.candles)  # the runs' cwd is a scratch dir
     model, scalers = os.path.join(ROOT, "models/model.keras"), os.path.join(ROOT, "scalers/scalers.pkl")
     moto_server = shutil.which("moto_server")
     if not moto_server:
@@ -211,6 +221,7 @@ def main() -> int:
         runs, py = [], []
         for i in range(args.runs):
             runs.append(lambda_run(args, i, endpoint, scratch))
+            print(f"run {i}: {runs[-1]['wall_ms']:.1f} ms, {runs[-1]['rss_kib']} KiB, {runs[-1]['answer']}", file=sys.stderr)
             if i < args.python_runs:
                 py.append(python_run(model, scalers))
         answers = {(r["answer"].get("status"), r["answer"].get("decision")) for r in runs}
