@@ -102,7 +102,7 @@ let package = Package(
         // AWS on the same HTTP client: SigV4, S3, SNS, the Lambda Runtime API. No trading knowledge.
         .target(name: "Cloud", dependencies: ["HTTPClient", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: sections),
         // `trading-bot lambda`'s pieces that need both the bot and AWS: the journal in S3, candle claims, SNS alerts.
-        .target(name: "Serverless", dependencies: ["Bot", "Cloud", "Notify", "Exchange"], swiftSettings: sections),
+        .target(name: "Serverless", dependencies: ["Bot", "Cloud", "Notify", "Exchange", "Operate"], swiftSettings: sections),
         .target(name: "Bot", dependencies: [
             "Exchange", "Keras", "Scaling", "CSQLite", "Yams",
             .product(name: "Logging", package: "swift-log"),

@@ -19,6 +19,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         return code == CURLE_OK ? nil : "curl_global_init failed (code \(code.rawValue))"
     }()
 
+    /// Loads and initialises libcurl now (a few ms), e.g. on another thread while something else runs; nil when
+    /// it is usable, otherwise why not.
+    @discardableResult
+    public static func preload() -> String? { loadFailure }
+
     public init(connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 10_000) {
         self.connectTimeoutMs = connectTimeoutMs
         self.totalTimeoutMs = totalTimeoutMs

@@ -2,10 +2,11 @@ import Bot
 import Cloud
 import Foundation
 import Notify
+import Operate
 
 /// One invocation of `trading-bot lambda`: journal from S3 → lease → one cycle (the `run --once` cycle, with the
-/// candle claim and the deadline gate as hooks) → journal back to S3 → SNS alerts from the journal's outbox →
-/// journal again. Every outcome that was recorded is an answer, not an error: Lambda must not retry a cycle.
+/// candle claim and the deadline gate as hooks) → journal back to S3 → the answer → SNS alerts from the journal's
+/// outbox → journal again. Every outcome that was recorded is an answer, not an error: Lambda must not retry a cycle.
 public final class LambdaHandler: @unchecked Sendable {
     /// What the cycle gets from the handler: the claim to make before deciding, and the deadline gate before orders.
     public struct Hooks: Sendable {
@@ -32,12 +33,37 @@ public final class LambdaHandler: @unchecked Sendable {
         self.settings = settings; self.s3 = s3; self.claims = claims; self.sns = sns; self.cycle = cycle; self.log = log; self.wallMs = wallMs
     }
 
+    /// What an invocation answers, and the work that follows the answer (SNS alerts from the outbox, then the
+    /// journal with the channel's cursor). The caller posts `summary` first, then runs `afterResponse`, before it
+    /// asks for the next event. Alerts that do not get out then stay in the S3 journal's outbox, and the next
+    /// invocation sends them. Their markers keep each one to a single message.
+    public struct Handled: Sendable {
+        public var summary: InvocationSummary
+        public var afterResponse: (@Sendable () async -> Void)?
+    }
+
+    /// The lease upload came back 412: another invocation wrote the journal after this one read it.
+    struct LeaseLost: Error, CustomStringConvertible {
+        var description: String { "journal-conflict" }
+    }
+
     /// Handles one invocation. Throws only when nothing could be recorded (S3 unreachable, journal unreadable).
-    public func handle(requestID: String, deadlineMs: Int64) async throws -> InvocationSummary {
+    ///
+    /// S3 writes, in order: the lease, which is the journal with this request's lease row, conditional on the ETag
+    /// it was read at. It is sent while the cycle reads the exchange, and the candle claim waits for it, so nothing
+    /// is claimed or ordered before it is held. Then the candle claim. Then the journal after the cycle, with every
+    /// order it placed, before the answer. An order is only sent after its row is in the working copy, and that copy
+    /// reaches S3 before the answer. If the process dies between the order and that upload, the S3 journal keeps the
+    /// lease but not the order. The claim keeps the candle from being traded again. The client order id is derived
+    /// from the candle, so the exchange refuses a second one. The next invocation's reconcile reads the position
+    /// from the exchange.
+    public func handle(requestID: String, deadlineMs: Int64) async throws -> Handled {
         var summary = InvocationSummary(status: "done", requestId: requestID)
         let store = S3Journal(s3: s3, location: settings.journal, directory: settings.downloadDirectory)
-        defer { store.removeLocal() }
-        let journal = try await store.open(requestID: requestID)
+        let journal: Journal
+        do { journal = try await store.open(requestID: requestID) } catch { store.removeLocal(); throw error }
+        var keepLocal = false
+        defer { if !keepLocal { store.removeLocal() } }
         let start = wallMs()
         let margin = settings.safetyMarginMs
 
@@ -49,7 +75,7 @@ public final class LambdaHandler: @unchecked Sendable {
             summary.message = "deadline: \(left) ms left of the invocation, an order needs \(margin) ms (LAMBDA_SAFETY_MARGIN_MS) to be placed and recorded; nothing traded"
             try journal.recordEvent(kind: "skip", message: "lambda request \(requestID): \(summary.message ?? "")", at: start)
             summary.journal = try await uploadNote(store, journal)
-            return summary
+            return Handled(summary: summary)
         }
 
         // The lease: another invocation that read the journal and has not written it back yet holds it.
@@ -58,30 +84,36 @@ public final class LambdaHandler: @unchecked Sendable {
             if parts.count == 2, String(parts[0]) != requestID, let until = Int64(parts[1]), until > start {
                 summary.status = "journal-busy"
                 summary.message = "invocation \(parts[0]) is using the journal \(settings.journal) until \(CandleClaims.iso(until)); stopped without trading"
-                return summary
+                return Handled(summary: summary)
             }
         }
         let dispatcher = sns.flatMap { client in settings.sns.map { destination in
             OutboxDispatcher(channel: SNSChannel(sns: client, destination: destination, s3: s3,
                                                  markers: settings.journal.sibling(settings.journal.key + ".alerts")),
-                             store: JournalOutbox(journal: journal, now: wallMs), log: log)
+                             store: JournalOutbox(journal: journal, clock: wallMs), log: log)
         } }
         try dispatcher?.register()
         try journal.setStateValue(Self.leaseKey, "\(requestID) \(deadlineMs)", at: start)
         try journal.recordEvent(kind: "lambda", message: "request \(requestID) started, deadline \(CandleClaims.iso(deadlineMs))", at: start)
-        if try await store.upload(journal) == .conflict {
-            summary.status = "journal-conflict"
-            summary.message = "the journal \(settings.journal) changed since this invocation read it (another invocation ran meanwhile); stopped without trading"
-            return summary
-        }
+        let leaseSnapshot = try journal.serialized()
+        let lease = Task { try await store.upload(snapshot: leaseSnapshot) }
 
         let hooks = Hooks(
-            candleClaim: { [claims, wallMs] open in try await claims.claim(candleOpen: open, requestID: requestID, at: wallMs()) },
+            candleClaim: { [claims, wallMs] open in
+                guard try await lease.value == .stored else { throw LeaseLost() }
+                return try await claims.claim(candleOpen: open, requestID: requestID, at: wallMs())
+            },
             orderGate: { [wallMs] in
                 let left = deadlineMs - wallMs()
                 return left < margin ? "deadline: \(left) ms left, an order needs \(margin) ms to be placed and recorded" : nil
             })
         let report = await cycle(journal, hooks)
+        if try await lease.value == .conflict {
+            // Nothing was claimed or ordered (the claim waits for the lease); the journal in S3 is the other one's.
+            summary.status = "journal-conflict"
+            summary.message = "the journal \(settings.journal) changed since this invocation read it (another invocation ran meanwhile); stopped without trading"
+            return Handled(summary: summary)
+        }
         summary.status = report.status.rawValue
         summary.candleTime = report.candleTime
         summary.candle = report.candleTime.map(CandleClaims.iso)
@@ -93,9 +125,14 @@ public final class LambdaHandler: @unchecked Sendable {
 
         try journal.setStateValue(Self.leaseKey, nil, at: wallMs())
         summary.journal = try await uploadNote(store, journal)
-        guard summary.journal == "stored" else { return summary }
+        guard summary.journal == "stored", let dispatcher else { return Handled(summary: summary) }
 
-        if let dispatcher {
+        let pending = dispatcher.health().pending
+        guard pending > 0 else { return Handled(summary: summary) }
+        summary.alerts = "\(pending) pending, sent after this answer"
+        keepLocal = true
+        return Handled(summary: summary, afterResponse: { [self] in
+            defer { store.removeLocal() }
             // Delivery gets what is left of the invocation, less a second to write the cursor back.
             let stopAt = deadlineMs - 1_000
             let watchdog = Task { [wallMs] in
@@ -105,10 +142,10 @@ public final class LambdaHandler: @unchecked Sendable {
             await dispatcher.deliverPending()
             watchdog.cancel()
             let health = dispatcher.health()
-            summary.alerts = "\(health.delivered) sent, \(health.pending) pending" + (health.lastError.map { ", last error: \($0)" } ?? "")
-            summary.journal = try await uploadNote(store, journal)
-        }
-        return summary
+            let note = (try? await uploadNote(store, journal)) ?? "not stored: S3 unreachable"
+            log("request \(requestID) alerts: \(health.delivered) sent, \(health.pending) pending"
+                + (health.lastError.map { ", last error: \($0)" } ?? "") + "; journal \(note)")
+        })
     }
 
     private func uploadNote(_ store: S3Journal, _ journal: Journal) async throws -> String {

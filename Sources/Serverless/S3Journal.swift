@@ -30,7 +30,8 @@ public final class S3Journal: @unchecked Sendable {
         case .notFound, .notModified:
             etag = nil
         }
-        return try Journal(path: localPath)
+        // The durable copy is the one in S3 (written back with If-Match before the answer): no fsyncs for this one.
+        return try Journal(path: localPath, durability: .scratch)
     }
 
     public enum Upload: Sendable, Equatable {
@@ -41,11 +42,12 @@ public final class S3Journal: @unchecked Sendable {
 
     /// Uploads a consistent snapshot, conditional on the version held; on success that version becomes the new one.
     public func upload(_ journal: Journal) async throws -> Upload {
-        let snapshot = localPath + ".upload"
-        try? FileManager.default.removeItem(atPath: snapshot)
-        defer { try? FileManager.default.removeItem(atPath: snapshot) }
-        try journal.snapshot(to: snapshot)
-        let body = try Data(contentsOf: URL(fileURLWithPath: snapshot))
+        try await upload(snapshot: journal.serialized())
+    }
+
+    /// Uploads `snapshot` (`Journal.serialized()`, taken when the caller chose), conditional on the version held.
+    /// One upload at a time: the next one is conditional on the ETag this one brings back.
+    public func upload(snapshot body: Data) async throws -> Upload {
         switch try await s3.put(location, body: body, contentType: "application/vnd.sqlite3", condition: etag.map { .ifMatch($0) } ?? .ifNoneMatch) {
         case .stored(let new):
             etag = new
@@ -57,6 +59,6 @@ public final class S3Journal: @unchecked Sendable {
 
     /// Deletes the working copy (and its WAL files).
     public func removeLocal() {
-        for suffix in ["", "-wal", "-shm", ".upload"] { try? FileManager.default.removeItem(atPath: localPath + suffix) }
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: localPath + suffix) }
     }
 }

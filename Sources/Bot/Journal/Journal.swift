@@ -7,13 +7,14 @@ public final class Journal: @unchecked Sendable {
     let db: SQLiteDatabase
     private let lock = NSLock()
 
-    public init(path: String) throws {
+    /// `durability: .scratch` for a working copy kept durably elsewhere (see `SQLiteDatabase.Durability`).
+    public init(path: String, durability: SQLiteDatabase.Durability = .full) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        db = try SQLiteDatabase(path: path)
+        db = try SQLiteDatabase(path: path, durability: durability)
         try db.transaction {
             try db.execute(JournalSchema.statements)
             try db.run("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
@@ -25,6 +26,11 @@ public final class Journal: @unchecked Sendable {
     /// somewhere else (S3, for Lambda). The file must not exist yet.
     public func snapshot(to path: String) throws {
         try locked { try db.run("VACUUM INTO ?", [.text(path)]) }
+    }
+
+    /// The journal as one consistent SQLite file's bytes, for uploading it (S3, for Lambda) without a file of its own.
+    public func serialized() throws -> Data {
+        try locked { try db.serialized() }
     }
 
     /// Runs a read under the journal's lock.

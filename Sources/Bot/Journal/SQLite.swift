@@ -26,7 +26,17 @@ public final class SQLiteDatabase {
     /// and parsing them again each time was a third of a backtest's CPU.
     private var cached: [String: SQLiteStatement] = [:]
 
-    public init(path: String) throws {
+    /// How hard commits hold on to the disk.
+    public enum Durability: Sendable {
+        /// WAL, `synchronous=FULL`: each committed cycle survives a power cut, not only a process crash.
+        case full
+        /// A working copy whose durable home is elsewhere (Lambda: the journal in S3, written back with `If-Match`
+        /// before the answer): rollback journal in memory, no fsync. A crash loses only this copy, which the next
+        /// invocation never reads (it downloads the journal again).
+        case scratch
+    }
+
+    public init(path: String, durability: Durability = .full) throws {
         self.path = path
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
@@ -38,9 +48,14 @@ public final class SQLiteDatabase {
         }
         handle = db
         sqlite3_busy_timeout(db, 5_000)
-        try execute("PRAGMA journal_mode=WAL")
-        // FULL: each committed cycle survives a power cut, not only a process crash.
-        try execute("PRAGMA synchronous=FULL")
+        switch durability {
+        case .full:
+            try execute("PRAGMA journal_mode=WAL")
+            try execute("PRAGMA synchronous=FULL")
+        case .scratch:
+            try execute("PRAGMA journal_mode=MEMORY")
+            try execute("PRAGMA synchronous=OFF")
+        }
         try execute("PRAGMA foreign_keys=ON")
     }
 
@@ -89,6 +104,17 @@ public final class SQLiteDatabase {
         if cached.count >= 64 { cached.removeAll() }
         cached[sql] = statement
         return statement
+    }
+
+    /// The whole database as one file's bytes (committed content, WAL included), read in one read transaction:
+    /// what `VACUUM INTO` writes, without a file to write and read back.
+    public func serialized() throws -> Data {
+        var size: sqlite3_int64 = 0
+        guard let bytes = sqlite3_serialize(handle, "main", &size, 0) else {
+            throw SQLiteError(path: path, code: SQLITE_NOMEM, message: "sqlite3_serialize returned nothing")
+        }
+        defer { sqlite3_free(bytes) }
+        return Data(bytes: bytes, count: Int(size))
     }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

@@ -11,10 +11,7 @@ public struct S3Client: Sendable {
 
     /// From the standard environment: credentials, AWS_REGION, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL.
     public static func fromEnvironment(_ env: [String: String], transport: any HTTPTransport) throws -> S3Client {
-        let region = try AWSRegion.fromEnvironment(env)
-        let signer = SigV4Signer(credentials: try AWSCredentials.fromEnvironment(env), region: region, service: "s3")
-        return S3Client(client: SignedClient(endpoint: try AWSEndpoint.resolve(service: "s3", region: region, environment: env),
-                                             signer: signer, transport: transport))
+        S3Client(client: try SignedClient.fromEnvironment(service: "s3", env, transport: transport))
     }
 
     public struct Object: Sendable {

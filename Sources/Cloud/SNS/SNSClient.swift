@@ -10,10 +10,7 @@ public struct SNSClient: Sendable {
 
     /// Credentials, AWS_REGION and AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL from the standard environment.
     public static func fromEnvironment(_ env: [String: String], transport: any HTTPTransport) throws -> SNSClient {
-        let region = try AWSRegion.fromEnvironment(env)
-        let signer = SigV4Signer(credentials: try AWSCredentials.fromEnvironment(env), region: region, service: "sns")
-        return SNSClient(client: SignedClient(endpoint: try AWSEndpoint.resolve(service: "sns", region: region, environment: env),
-                                              signer: signer, transport: transport))
+        SNSClient(client: try SignedClient.fromEnvironment(service: "sns", env, transport: transport))
     }
 
     public enum Destination: Sendable, Equatable, CustomStringConvertible {

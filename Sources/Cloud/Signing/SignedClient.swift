@@ -13,6 +13,14 @@ public struct SignedClient: Sendable {
         self.endpoint = endpoint; self.signer = signer; self.transport = transport; self.now = now
     }
 
+    /// For `service` (`s3`, `sns`) from the standard environment: credentials, AWS_REGION, and the endpoint from
+    /// AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL or AWS itself.
+    public static func fromEnvironment(service: String, _ env: [String: String], transport: any HTTPTransport) throws -> SignedClient {
+        let region = try AWSRegion.fromEnvironment(env)
+        let signer = SigV4Signer(credentials: try AWSCredentials.fromEnvironment(env), region: region, service: service)
+        return SignedClient(endpoint: try AWSEndpoint.resolve(service: service, region: region, environment: env), signer: signer, transport: transport)
+    }
+
     /// Signs and sends. `host` overrides the endpoint's host (virtual-hosted S3 buckets); `path` is wire-encoded.
     public func send(method: String, host: String? = nil, path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
                      body: Data = Data(), idempotent: Bool = true) async throws -> HTTPResponse {

@@ -50,10 +50,13 @@ struct LambdaCommand: AsyncParsableCommand {
             let invocation = try await runtime.next()
             if let trace = invocation.traceID { setenv("_X_AMZN_TRACE_ID", trace, 1) } else { unsetenv("_X_AMZN_TRACE_ID") }
             do {
-                let summary = try await handler.handle(requestID: invocation.requestID, deadlineMs: invocation.deadlineMs)
-                let body = summary.json()
+                let handled = try await handler.handle(requestID: invocation.requestID, deadlineMs: invocation.deadlineMs)
+                let body = handled.summary.json()
                 print(String(decoding: body, as: UTF8.self))
                 try await runtime.respond(invocation.requestID, body: body)
+                // SNS alerts go after the answer: they are in the S3 journal's outbox already, and their markers keep
+                // them to one message each, whether they are sent now or by the next invocation.
+                await handled.afterResponse?()
             } catch let error as LambdaRuntimeClient.RuntimeAPIError {
                 throw error
             } catch {
@@ -65,36 +68,38 @@ struct LambdaCommand: AsyncParsableCommand {
         }
     }
 
-    /// Init: settings, S3, model and scalers (downloaded when in S3), configuration, predictor, the cycle closure.
+    /// Init: settings, S3, configuration (read once), model and scalers (downloaded when in S3, both at once),
+    /// predictor, the cycle closure.
     static func initialise(env: [String: String], configPath: String?, confirmLive: Bool, logger: Logger) async throws -> LambdaHandler {
+        // libcurl takes a few ms to load and initialise; it does that on another thread while the configuration is read.
+        let curlLoaded = Task.detached { CurlTransport.preload() }
         let settings = try LambdaSettings(environment: env)
+        // The journal's working copy is per invocation (S3Journal); the configuration only needs a valid local path.
+        // Model and scalers are checked once they are local (below): they may be s3:// locations.
+        var loaded: BotConfig
+        do {
+            loaded = try ConfigLoader(path: configPath, environment: env,
+                                      overrides: ["JOURNAL_PATH": settings.downloadDirectory.appendingPathComponent("journal.sqlite").path],
+                                      requireCredentials: true, requireModelFiles: false).load().config
+        } catch let error as ConfigError {
+            throw InitFailure(message: "configuration: " + error.issues.map(\.description).joined(separator: "; "))
+        }
+        _ = await curlLoaded.value
         let s3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
-        let cache = S3FileCache(s3: s3, directory: settings.downloadDirectory)
         // MODEL_PATH / SCALERS_PATH from the configuration file or the environment; the reference bot's
         // S3_BUCKET + MODEL_KEY / SCALERS_KEY name the same objects.
-        let located: BotConfig
-        do {
-            located = try ConfigLoader(path: configPath, environment: env, requireCredentials: false, requireModelFiles: false).load().config
-        } catch let error as ConfigError {
-            throw InitFailure(message: "configuration: " + error.issues.map(\.description).joined(separator: "; "))
+        func located(_ key: String, _ legacy: String, _ configured: String) -> String {
+            env[key] == nil ? env["S3_BUCKET"].flatMap { bucket in env[legacy].map { "s3://\(bucket)/\($0)" } } ?? configured : configured
         }
-        var overrides: [String: String] = [:]
-        for (key, legacy, configured) in [("MODEL_PATH", "MODEL_KEY", located.modelPath), ("SCALERS_PATH", "SCALERS_KEY", located.scalersPath)] {
-            let value = env[key] == nil ? env["S3_BUCKET"].flatMap { bucket in env[legacy].map { "s3://\(bucket)/\($0)" } } ?? configured : configured
-            guard let location = try S3Location.parse(value) else { continue }
-            let fetched = try await cache.fetch(location)
-            logger.info("\(key) \(location): \(fetched.outcome.rawValue) to \(fetched.url.path)", metadata: ["event": "init"])
-            overrides[key] = fetched.url.path
-        }
-        // The journal's working copy is per invocation (S3Journal); the configuration only needs a valid local path.
-        overrides["JOURNAL_PATH"] = settings.downloadDirectory.appendingPathComponent("journal.sqlite").path
-        let config: BotConfig
-        do {
-            let result = try ConfigLoader(path: configPath, environment: env, overrides: overrides, requireCredentials: true).load()
-            config = result.config
-        } catch let error as ConfigError {
-            throw InitFailure(message: "configuration: " + error.issues.map(\.description).joined(separator: "; "))
-        }
+        let modelValue = located("MODEL_PATH", "MODEL_KEY", loaded.modelPath)
+        let scalersValue = located("SCALERS_PATH", "SCALERS_KEY", loaded.scalersPath)
+        // Each download has a connection of its own, so the two run at once.
+        let scalersS3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
+        async let scalersFile = Self.localFile("SCALERS_PATH", scalersValue, cache: S3FileCache(s3: scalersS3, directory: settings.downloadDirectory), logger: logger)
+        let modelFile = try await Self.localFile("MODEL_PATH", modelValue, cache: S3FileCache(s3: s3, directory: settings.downloadDirectory), logger: logger)
+        loaded.modelPath = modelFile
+        loaded.scalersPath = try await scalersFile
+        let config = loaded
         if config.mode == .live && !confirmLive {
             throw InitFailure(message: "MODE is live; add --confirm-live to the bootstrap's command line to trade real money (nothing was sent)")
         }
@@ -122,6 +127,21 @@ struct LambdaCommand: AsyncParsableCommand {
             report.error = "the cycle did not run"
             return report
         }, log: { logger.info("\($0)", metadata: ["event": "lambda"]) })
+    }
+
+    /// The local file for MODEL_PATH / SCALERS_PATH: downloaded (or kept by ETag) when it is an s3:// location,
+    /// otherwise the configured path, which must exist.
+    static func localFile(_ key: String, _ value: String, cache: S3FileCache, logger: Logger) async throws -> String {
+        guard let location = try S3Location.parse(value) else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: value, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw InitFailure(message: "configuration: \(key) = \(value): no such file")
+            }
+            return value
+        }
+        let fetched = try await cache.fetch(location)
+        logger.info("\(key) \(location): \(fetched.outcome.rawValue) to \(fetched.url.path)", metadata: ["event": "init"])
+        return fetched.url.path
     }
 
     struct InitFailure: Error, CustomStringConvertible {
