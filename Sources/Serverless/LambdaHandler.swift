@@ -27,11 +27,23 @@ public final class LambdaHandler: @unchecked Sendable {
 
     public static let leaseKey = "lambda_lease"
 
+    /// The journal as this process last read or wrote it (init's prefetch, then each invocation's last upload):
+    /// the next invocation starts from it instead of downloading it again. If anything else wrote the journal
+    /// meanwhile, its lease upload gets 412 before anything is claimed, and the invocation starts over from a fresh
+    /// download.
+    private var held: S3Journal.Copy?
+    private let heldLock = NSLock()
+
+    /// `journal`: a copy read at init (`S3Journal.fetch()`), or nil.
     public init(settings: LambdaSettings, s3: S3Client, claims: CandleClaims, sns: SNSClient?, cycle: @escaping Cycle,
-                log: @escaping @Sendable (String) -> Void,
+                log: @escaping @Sendable (String) -> Void, journal: S3Journal.Copy? = nil,
                 wallMs: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
         self.settings = settings; self.s3 = s3; self.claims = claims; self.sns = sns; self.cycle = cycle; self.log = log; self.wallMs = wallMs
+        self.held = journal
     }
+
+    private func hold(_ copy: S3Journal.Copy?) { heldLock.withLock { held = copy } }
+    private func takeHeld() -> S3Journal.Copy? { heldLock.withLock { defer { held = nil }; return held } }
 
     /// What an invocation answers, and the work that follows the answer (SNS alerts from the outbox, then the
     /// journal with the channel's cursor). The caller posts `summary` first, then runs `afterResponse`, before it
@@ -58,10 +70,22 @@ public final class LambdaHandler: @unchecked Sendable {
     /// from the candle, so the exchange refuses a second one. The next invocation's reconcile reads the position
     /// from the exchange.
     public func handle(requestID: String, deadlineMs: Int64) async throws -> Handled {
+        if let copy = takeHeld() {
+            if let handled = try await attempt(requestID: requestID, deadlineMs: deadlineMs, copy: copy) { return handled }
+            log("journal \(settings.journal): the copy held from before this invocation is stale (412 on the lease); reading it again")
+        }
+        // A fresh copy is never stale.
+        return try await attempt(requestID: requestID, deadlineMs: deadlineMs, copy: nil)!
+    }
+
+    /// One try at the invocation on `copy` (nil: downloaded now). Nil when `copy` turned out stale before
+    /// anything was claimed, ordered or stored: the caller tries again on a fresh download.
+    private func attempt(requestID: String, deadlineMs: Int64, copy: S3Journal.Copy?) async throws -> Handled? {
         var summary = InvocationSummary(status: "done", requestId: requestID)
         let store = S3Journal(s3: s3, location: settings.journal, directory: settings.downloadDirectory)
         let journal: Journal
-        do { journal = try await store.open(requestID: requestID) } catch { store.removeLocal(); throw error }
+        do { journal = try await store.open(requestID: requestID, copy: copy) } catch { store.removeLocal(); throw error }
+        defer { hold(store.current) }
         var keepLocal = false
         defer { if !keepLocal { store.removeLocal() } }
         let start = wallMs()
@@ -74,7 +98,9 @@ public final class LambdaHandler: @unchecked Sendable {
             summary.status = "skipped"
             summary.message = "deadline: \(left) ms left of the invocation, an order needs \(margin) ms (LAMBDA_SAFETY_MARGIN_MS) to be placed and recorded; nothing traded"
             try journal.recordEvent(kind: "skip", message: "lambda request \(requestID): \(summary.message ?? "")", at: start)
-            summary.journal = try await uploadNote(store, journal)
+            let upload = try await store.upload(journal)
+            if upload == .conflict && copy != nil { return nil }
+            summary.journal = note(upload)
             return Handled(summary: summary)
         }
 
@@ -108,7 +134,9 @@ public final class LambdaHandler: @unchecked Sendable {
                 return left < margin ? "deadline: \(left) ms left, an order needs \(margin) ms to be placed and recorded" : nil
             })
         let report = await cycle(journal, hooks)
-        if try await lease.value == .conflict {
+        let leased = try await lease.value
+        if leased == .conflict && copy != nil { return nil }
+        if leased == .conflict {
             // Nothing was claimed or ordered (the claim waits for the lease); the journal in S3 is the other one's.
             summary.status = "journal-conflict"
             summary.message = "the journal \(settings.journal) changed since this invocation read it (another invocation ran meanwhile); stopped without trading"
@@ -124,7 +152,7 @@ public final class LambdaHandler: @unchecked Sendable {
         log(report.line)
 
         try journal.setStateValue(Self.leaseKey, nil, at: wallMs())
-        summary.journal = try await uploadNote(store, journal)
+        summary.journal = note(try await store.upload(journal))
         guard summary.journal == "stored", let dispatcher else { return Handled(summary: summary) }
 
         let pending = dispatcher.health().pending
@@ -142,14 +170,16 @@ public final class LambdaHandler: @unchecked Sendable {
             await dispatcher.deliverPending()
             watchdog.cancel()
             let health = dispatcher.health()
-            let note = (try? await uploadNote(store, journal)) ?? "not stored: S3 unreachable"
+            let stored = (try? await store.upload(journal)).map(note) ?? "not stored: S3 unreachable"
+            hold(store.current)
             log("request \(requestID) alerts: \(health.delivered) sent, \(health.pending) pending"
-                + (health.lastError.map { ", last error: \($0)" } ?? "") + "; journal \(note)")
+                + (health.lastError.map { ", last error: \($0)" } ?? "") + "; journal \(stored)")
         })
     }
 
-    private func uploadNote(_ store: S3Journal, _ journal: Journal) async throws -> String {
-        switch try await store.upload(journal) {
+    /// The answer's `journal` field for an upload (and a log line for a refused one).
+    private func note(_ upload: S3Journal.Upload) -> String {
+        switch upload {
         case .stored: return "stored"
         case .conflict:
             log("journal \(settings.journal): the upload was refused (412): another invocation wrote it meanwhile; this invocation's record is in its answer and log only")

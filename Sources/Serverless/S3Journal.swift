@@ -17,19 +17,36 @@ public final class S3Journal: @unchecked Sendable {
         self.s3 = s3; self.location = location; self.directory = directory
     }
 
-    /// Downloads the journal into a fresh file of its own (never next to a stale -wal file) and opens it.
-    public func open(requestID: String) async throws -> Journal {
+    /// A copy of the journal as it is in S3 at `etag` (body nil, etag nil: there is no journal in S3 yet).
+    public struct Copy: Sendable {
+        public var body: Data?
+        public var etag: String?
+    }
+
+    /// The journal as it is in S3 now.
+    public func fetch() async throws -> Copy {
+        switch try await s3.get(location) {
+        case .found(let object): return Copy(body: object.body, etag: object.etag)
+        case .notFound, .notModified: return Copy(body: nil, etag: nil)
+        }
+    }
+
+    /// What this store last read or wrote, with its ETag: the next invocation may start from it without a GET. Its
+    /// first conditional write (the lease) fails if anything else wrote the journal since.
+    public private(set) var current: Copy?
+
+    /// Opens the journal in a fresh file of its own (never next to a stale -wal file): `copy` when one is held
+    /// from before (see `current`), otherwise downloaded now.
+    public func open(requestID: String, copy: Copy? = nil) async throws -> Journal {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let safe = requestID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         localPath = directory.appendingPathComponent("journal-\(safe.isEmpty ? UUID().uuidString : safe).sqlite").path
         removeLocal()
-        switch try await s3.get(location) {
-        case .found(let object):
-            try object.body.write(to: URL(fileURLWithPath: localPath))
-            etag = object.etag
-        case .notFound, .notModified:
-            etag = nil
-        }
+        let read: Copy
+        if let copy { read = copy } else { read = try await fetch() }
+        if let body = read.body { try body.write(to: URL(fileURLWithPath: localPath)) }
+        etag = read.etag
+        current = read
         // The durable copy is the one in S3 (written back with If-Match before the answer): no fsyncs for this one.
         return try Journal(path: localPath, durability: .scratch)
     }
@@ -51,8 +68,10 @@ public final class S3Journal: @unchecked Sendable {
         switch try await s3.put(location, body: body, contentType: "application/vnd.sqlite3", condition: etag.map { .ifMatch($0) } ?? .ifNoneMatch) {
         case .stored(let new):
             etag = new
+            current = Copy(body: body, etag: new)
             return .stored
         case .preconditionFailed:
+            current = nil
             return .conflict
         }
     }

@@ -201,4 +201,36 @@ final class LambdaEndToEndTests: XCTestCase {
         XCTAssertEqual(Set(journal.orders.compactMap { $0["client_order_id"] as? String }),
                        Set(server.compactMap { $0["clientOrderId"] as? String }))
     }
+    func testAJournalWrittenAfterInitIsReadAgainBeforeTrading() throws {
+        // The function reads the journal at init and starts its first invocation from that copy. Here another
+        // invocation writes the journal between the two, so the copy is stale: its lease must get 412, and the
+        // invocation must start over from the journal in S3 and trade on top of it. Without the retry it would
+        // answer journal-conflict and trade nothing.
+        let setup = try makeSetup()
+        let other = LambdaRuntimeServer()
+        try other.start()
+        addTeardownBlock { other.stop() }
+        let first = 8
+        try setup.exchange.setClock(setup.scenario.after(first))
+        let held = try startLambda(setup, invocations: 1)
+        XCTAssertTrue(setup.runtime.waitForPoll(), held.stderr())  // initialised: its copy of the journal is read
+        let writer = try startLambda(setup, invocations: 1, environment: ["AWS_LAMBDA_RUNTIME_API": other.api])
+        other.enqueue("writer")
+        let written = try XCTUnwrap(other.waitForOutcomes(1).first, writer.stderr())
+        XCTAssertEqual(written.json["status"] as? String, "done", "\(written.json)")
+        try setup.exchange.setClock(setup.scenario.after(first + 1))
+        setup.runtime.enqueue("from-held-copy")
+        let outcome = try XCTUnwrap(setup.runtime.waitForOutcomes(1).first, held.stderr())
+        XCTAssertEqual(outcome.json["status"] as? String, "done", "\(outcome.json): \(held.stderr())")
+        XCTAssertEqual(outcome.json["journal"] as? String, "stored", "\(outcome.json)")
+        held.process.waitUntilExit()
+        XCTAssertTrue(held.stdout().contains("stale (412 on the lease)"), held.stdout())
+        // Both cycles are in S3, in order, with the strategy's decisions (the second one knows the first's position).
+        let journal = try s3Journal(setup)
+        let expected = try setup.scenario.expectedDecisions(indices: first...(first + 1), threshold: 0.002)
+        XCTAssertEqual(journal.cycles.map { $0["decision"] as? String ?? "-" }, expected)
+        let server = (try setup.exchange.state()["orders"] as? [[String: Any]]) ?? []
+        XCTAssertEqual(Set(journal.orders.compactMap { $0["client_order_id"] as? String }),
+                       Set(server.compactMap { $0["clientOrderId"] as? String }))
+    }
 }

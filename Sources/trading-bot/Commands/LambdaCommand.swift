@@ -93,8 +93,11 @@ struct LambdaCommand: AsyncParsableCommand {
         }
         let modelValue = located("MODEL_PATH", "MODEL_KEY", loaded.modelPath)
         let scalersValue = located("SCALERS_PATH", "SCALERS_KEY", loaded.scalersPath)
-        // Each download has a connection of its own, so the two run at once.
+        // Each download has a connection of its own, so they run at once. The journal is read here too: the first
+        // invocation starts from this copy, and its lease (If-Match on this ETag) finds out if it went stale.
         let scalersS3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
+        let journalS3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
+        async let journalCopy = try? S3Journal(s3: journalS3, location: settings.journal, directory: settings.downloadDirectory).fetch()
         async let scalersFile = Self.localFile("SCALERS_PATH", scalersValue, cache: S3FileCache(s3: scalersS3, directory: settings.downloadDirectory), logger: logger)
         let modelFile = try await Self.localFile("MODEL_PATH", modelValue, cache: S3FileCache(s3: s3, directory: settings.downloadDirectory), logger: logger)
         loaded.modelPath = modelFile
@@ -126,7 +129,7 @@ struct LambdaCommand: AsyncParsableCommand {
             var report = CycleReport(status: .failed)
             report.error = "the cycle did not run"
             return report
-        }, log: { logger.info("\($0)", metadata: ["event": "lambda"]) })
+        }, log: { logger.info("\($0)", metadata: ["event": "lambda"]) }, journal: await journalCopy)
     }
 
     /// The local file for MODEL_PATH / SCALERS_PATH: downloaded (or kept by ETag) when it is an s3:// location,
