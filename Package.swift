@@ -104,7 +104,7 @@ let package = Package(
         // `trading-bot lambda`'s pieces that need both the bot and AWS: the journal in S3, candle claims, SNS alerts.
         .target(name: "Serverless", dependencies: ["Bot", "Cloud", "Notify", "Exchange", "Operate"], swiftSettings: sections),
         .target(name: "Bot", dependencies: [
-            "Exchange", "Keras", "Scaling", "CSQLite", "Yams",
+            "Exchange", "Keras", "Scaling", "CSQLite", "Yams", "Notify",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: sections, linkerSettings: sqliteLink),
         // Operate and observe (issue 11): notifications (outbox delivery as pure state machines + channels).

@@ -12,6 +12,13 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// Why libcurl is unusable (library missing, init failed); every request then fails with it, unsent.
     private let unavailable: String?
 
+    /// Hosts never reached through a proxy: loopback, and whatever no_proxy / NO_PROXY names (read once: building
+    /// the environment dictionary for each request was a visible part of a Lambda cold start).
+    private static let noProxy: String = {
+        let env = ProcessInfo.processInfo.environment
+        return (["127.0.0.1", "localhost", "::1"] + ((env["no_proxy"] ?? env["NO_PROXY"]).map { [$0] } ?? [])).joined(separator: ",")
+    }()
+
     /// libcurl is loaded (dlopen) and globally initialised once per process, by the first transport made.
     private static let loadFailure: String? = {
         if let failure = ccurl_load() { return String(cString: failure) }
@@ -50,6 +57,15 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private final class Sink {
         var body = Data()
         var headers: [String: String] = [:]
+
+        /// Without leading and trailing spaces, tabs, CR and LF.
+        static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+            func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0d || byte == 0x0a }
+            var lower = bytes.startIndex, upper = bytes.endIndex
+            while lower < upper && blank(bytes[lower]) { lower += 1 }
+            while upper > lower && blank(bytes[upper - 1]) { upper -= 1 }
+            return bytes[lower..<upper]
+        }
     }
 
     private func perform(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -74,9 +90,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         if !request.idempotent { _ = ccurl_setopt_long(h, CURLOPT_FRESH_CONNECT, 1) }
         _ = ccurl_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
         // Loopback never goes through a proxy, whatever http_proxy says (tests must stay on 127.0.0.1).
-        let envNoProxy = ProcessInfo.processInfo.environment["no_proxy"] ?? ProcessInfo.processInfo.environment["NO_PROXY"]
-        let noProxy = ["127.0.0.1", "localhost", "::1"] + (envNoProxy.map { [$0] } ?? [])
-        _ = ccurl_setopt_string(h, CURLOPT_NOPROXY, noProxy.joined(separator: ","))
+        _ = ccurl_setopt_string(h, CURLOPT_NOPROXY, CurlTransport.noProxy)
 
         switch request.method {
         case "GET": _ = ccurl_setopt_long(h, CURLOPT_HTTPGET, 1)
@@ -107,13 +121,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         let onHeader: ccurl_write_callback = { ptr, size, count, user in
             guard let ptr, let user else { return 0 }
             let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
-            let data = Data(bytes: ptr, count: size * count)
-            let line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.hasPrefix("HTTP/") { sink.headers = [:] }  // a new response (after 100-continue)
-            else if let colon = line.firstIndex(of: ":") {
-                let name = line[..<colon].lowercased()
-                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                sink.headers[name] = value
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: size * count)
+            if bytes.starts(with: "HTTP/".utf8) { sink.headers = [:] }  // a new response (after 100-continue)
+            else if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+                let name = String(decoding: Sink.trimmed(bytes[..<colon]), as: UTF8.self).lowercased()
+                sink.headers[name] = String(decoding: Sink.trimmed(bytes[(colon + 1)...]), as: UTF8.self)
             }
             return size * count
         }

@@ -13,7 +13,7 @@ public struct JournalOutbox: OutboxStore {
     }
 
     public func entries(after id: Int64, limit: Int) throws -> [NotifyEntry] {
-        try journal.outbox(after: id, limit: limit).map { NotifyEntry(id: $0.id, at: $0.at, kind: $0.kind, fields: $0.fields) }
+        try journal.outbox(after: id, limit: limit)
     }
 
     public func cursor(channel: String) throws -> (deliveredID: Int64, state: String)? { try journal.outboxCursor(channel: channel) }

@@ -17,6 +17,7 @@ import argparse
 import http.server
 import json
 import os
+import shlex
 import shutil
 import socket
 import statistics
@@ -133,9 +134,9 @@ def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
                "LEVERAGE": "2"}
         if args.sns:
             env["SNS_PHONE_NUMBER"] = "+15555550100"
+        command = shlex.split(args.wrap or "") + (["nice", "-n", "10"] if args.nice else []) + [args.binary, "lambda", "--max-invocations", "1"]
         start = time.perf_counter()
-        child = subprocess.Popen(["nice", "-n", "10", args.binary, "lambda", "--max-invocations", "1"] if args.nice
-                                 else [args.binary, "lambda", "--max-invocations", "1"],
+        child = subprocess.Popen(command,
                                  env=env, cwd=scratch, stdout=open(args.log, "ab") if args.log else subprocess.DEVNULL,
                                  stderr=subprocess.PIPE)
         timer = threading.Timer(args.timeout, child.kill)  # a hung run is reported with its stderr, not waited on
@@ -199,6 +200,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=60, help="seconds before a run is killed and reported")
     parser.add_argument("--log", help="append each run's stdout and stderr (the bot's JSON log lines) to this file")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--wrap", help="run the lambda under this command (e.g. 'strace -f -tt -o trace' or valgrind, for "
+                                       "tools/link-order/generate.sh); its times are then that tool's")
     parser.add_argument("--sns", action="store_true",
                         help="also send the SNS text alert (moto's SNS Publish alone answers in ~0.4 s here)")
     args = parser.parse_args()

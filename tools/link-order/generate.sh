@@ -37,13 +37,29 @@ names() {  # function names of the binary that the given callgrind profiles ran
 }
 names "$WORK"/cg.[0-9] > "$WORK/first"
 
+# The Lambda cold start (init, one invocation against moto and the loopback exchange), after those: its own
+# functions (S3, SigV4, the journal, the cycle) are packed next to each other but not among the ones above, so
+# `model predict` keeps its pages. Needs moto_server (pip install "moto[server]"); left out without it.
+: > "$WORK/lambda"
+if command -v moto_server >/dev/null; then
+  if python3 tools/cold_start/lambda_cold_start.py -n 1 --python-runs 0 --timeout 300 --binary "$WORK/trading-bot" \
+       --wrap "valgrind --tool=callgrind --demangle=no --callgrind-out-file=$WORK/cg.lambda" >/dev/null 2>&1; then
+    names "$WORK/cg.lambda" | grep -Fvxf "$WORK/first" > "$WORK/lambda" || true
+  else
+    echo "the Lambda scenario failed; its functions are left out" >&2
+  fi
+else
+  echo "moto_server not found: the Lambda scenario is left out" >&2
+fi
+cat "$WORK/first" "$WORK/lambda" > "$WORK/seen"
+
 # Then every other test fixture model, so the layers the shipped model doesn't use are packed too, after it.
 for model in Tests/KerasTests/Fixtures/*.keras; do
   python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1]))["inputs"][0], open(sys.argv[2], "w"))' \
     "${model%.keras}.json" "$WORK/in.json" 2>/dev/null || continue
   run "x.$(basename "$model" .keras)" model predict "$model" --input "$WORK/in.json"
 done
-names "$WORK"/cg.x.* | grep -Fvxf "$WORK/first" > "$WORK/second" || true
+names "$WORK"/cg.x.* | grep -Fvxf "$WORK/seen" > "$WORK/second" || true
 
 # Only names defined once: lld applies an entry to every symbol of that name, and Swift emits the same local
 # helpers (outlined copies, `__swift_destroy_boxed_opaque_existential_1`, …) in every object file, so a common
@@ -51,5 +67,6 @@ names "$WORK"/cg.x.* | grep -Fvxf "$WORK/first" > "$WORK/second" || true
 # order (nm -n), so related code stays adjacent.
 nm -n --defined-only "$WORK/trading-bot" | awk '{print $3}' > "$WORK/all"
 sort "$WORK/all" | uniq -u > "$WORK/unique"
-{ grep -Fxf "$WORK/first" "$WORK/all"; grep -Fxf "$WORK/second" "$WORK/all" || true; } | grep -Fxf "$WORK/unique" > "$OUT"
+{ grep -Fxf "$WORK/first" "$WORK/all"; grep -Fxf "$WORK/lambda" "$WORK/all" || true; grep -Fxf "$WORK/second" "$WORK/all" || true; } |
+  grep -Fxf "$WORK/unique" > "$OUT"
 echo "$(wc -l < "$OUT") functions -> $OUT"

@@ -1,4 +1,5 @@
 import Foundation
+import Notify
 
 /// Something worth telling a person (an order placed or filled, an error, a warning, a command's reply), stored as a
 /// row of the journal's outbox in the same transaction as the fact it reports, so a crash can never keep the fact and
@@ -30,20 +31,8 @@ public struct OutboxEvent: Sendable, Equatable {
     }
 }
 
-/// One stored outbox row.
-public struct OutboxRow: Sendable, Equatable {
-    public var id: Int64
-    public var at: Int64
-    public var kind: String
-    public var fields: [String: String]
-
-    public init(id: Int64, at: Int64, kind: String, fields: [String: String]) {
-        self.id = id
-        self.at = at
-        self.kind = kind
-        self.fields = fields
-    }
-}
+/// One stored outbox row: the entry delivery reads (`Notify` hands the same rows to its channels).
+public typealias OutboxRow = NotifyEntry
 
 /// A command a person gave (Telegram, the status page, the CLI) and what came of it.
 public struct JournalCommand: Sendable, Equatable {

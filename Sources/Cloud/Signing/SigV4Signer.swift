@@ -92,8 +92,9 @@ public struct SigV4Signer: Sendable {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)" + two(parts.tm_mon + 1) + two(parts.tm_mday) + "T" + two(parts.tm_hour) + two(parts.tm_min)
+            + two(parts.tm_sec) + "Z"
     }
 
     /// Percent-encodes every byte but the unreserved ones (A–Z a–z 0–9 - _ . ~), and `/` when `keepSlash`.
@@ -108,7 +109,9 @@ public struct SigV4Signer: Sendable {
             case UInt8(ascii: "/") where keepSlash:
                 out.append("/")
             default:
-                out += String(format: "%%%02X", byte)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(Unicode.Scalar(upperDigits[Int(byte >> 4)]))
+                out.unicodeScalars.append(Unicode.Scalar(upperDigits[Int(byte & 0x0f)]))
             }
         }
         return out
@@ -127,6 +130,15 @@ public struct SigV4Signer: Sendable {
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        var out = ""
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.unicodeScalars.append(Unicode.Scalar(lowerDigits[Int(byte >> 4)]))
+            out.unicodeScalars.append(Unicode.Scalar(lowerDigits[Int(byte & 0x0f)]))
+        }
+        return out
     }
+
+    private static let lowerDigits = Array("0123456789abcdef".utf8)
+    private static let upperDigits = Array("0123456789ABCDEF".utf8)
 }
