@@ -27,4 +27,27 @@ struct TradingBotCommand: AsyncParsableCommand {
             CloseAllCommand.self,
         ]
     )
+
+    /// ArgumentParser's own `main`, with one shortcut: `trading-bot lambda …` (a cold start in every new Lambda
+    /// sandbox) parses only its own options, without building the whole command tree first (about a millisecond
+    /// of reflection). Help still goes through the tree, so it reads the same.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let asksForHelp = arguments.contains { ["-h", "--help", "help", "--version"].contains($0) }
+        do {
+            if arguments.first == LambdaCommand.configuration.commandName, !asksForHelp {
+                var command = try LambdaCommand.parse(Array(arguments.dropFirst()))
+                try await command.run()
+                return
+            }
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
