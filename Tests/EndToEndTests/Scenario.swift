@@ -94,8 +94,8 @@ final class Scenario {
     }
 
     /// `trading-bot journal --json` parsed.
-    func journal(_ path: String = "journal.sqlite") throws -> (cycles: [[String: Any]], orders: [[String: Any]]) {
-        let output = try bot(["journal", "--journal", path, "--limit", "1000", "--json", "--config", directory.appendingPathComponent("config.yaml").path])
+    func journal(_ path: String = "journal.sqlite", limit: Int = 1000) throws -> (cycles: [[String: Any]], orders: [[String: Any]]) {
+        let output = try bot(["journal", "--journal", path, "--limit", String(limit), "--json", "--config", directory.appendingPathComponent("config.yaml").path])
         guard output.status == 0, let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any] else {
             throw NSError(domain: "journal", code: Int(output.status), userInfo: [NSLocalizedDescriptionKey: output.stderr])
         }

@@ -52,13 +52,7 @@ final class SoakTests: XCTestCase {
         let log = LineCounter(path: scenario.directory)
         var faults = 0
         var rssAt100: Int?
-        let kinds: [[String: String]] = [
-            ["kind": "http5xx", "status": "503"], ["kind": "rateLimit429", "retryAfter": "1"], ["kind": "latency", "seconds": "1.5"],
-            ["kind": "unknown503", "method": "POST", "path": "/fapi/v1/order"], ["kind": "clockSkew", "ms": "3000"],
-            ["kind": "acceptThenDrop", "method": "POST", "path": "/fapi/v1/order"], ["kind": "http5xx", "status": "500"],
-            // A real client time-out (libcurl's total timeout is 10 s) on the order itself: the outcome is unknown.
-            ["kind": "latency", "seconds": "10.5", "method": "POST", "path": "/fapi/v1/order"],
-        ]
+        let kinds = Self.faultKinds
         for i in 4..<(4 + cycles) {
             if i > 4 {
                 if i % 10 == 0 {
@@ -142,6 +136,15 @@ final class SoakTests: XCTestCase {
         if let a = rssAt100, let b = rssEnd { XCTAssertLessThan(b - a, 16 * 1024, "memory grew by \(b - a) KiB") }
     }
 
+    /// The faults injected in rotation, one every 10 cycles (the single- and the three-symbol soak).
+    static let faultKinds: [[String: String]] = [
+        ["kind": "http5xx", "status": "503"], ["kind": "rateLimit429", "retryAfter": "1"], ["kind": "latency", "seconds": "1.5"],
+        ["kind": "unknown503", "method": "POST", "path": "/fapi/v1/order"], ["kind": "clockSkew", "ms": "3000"],
+        ["kind": "acceptThenDrop", "method": "POST", "path": "/fapi/v1/order"], ["kind": "http5xx", "status": "500"],
+        // A real client time-out (libcurl's total timeout is 10 s) on the order itself: the outcome is unknown.
+        ["kind": "latency", "seconds": "10.5", "method": "POST", "path": "/fapi/v1/order"],
+    ]
+
     /// Resident memory in KiB from /proc.
     static func rss(_ pid: Int32) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
@@ -155,6 +158,8 @@ final class LineCounter {
     private var offset: UInt64 = 0
     private var count = 0
     private var partial = ""
+    /// Cycle lines by the symbol that precedes the status (`BTC/USDT:USDT [done] …` in a multi-symbol run).
+    private(set) var bySymbol: [String: Int] = [:]
     init(path: URL) {}
 
     func cycles(in running: Harness.Running) -> Int {
@@ -165,8 +170,10 @@ final class LineCounter {
         offset += UInt64(data.count)
         let lines = (partial + String(decoding: data, as: UTF8.self)).split(separator: "\n", omittingEmptySubsequences: false)
         partial = String(lines.last ?? "")
-        for line in lines.dropLast() where line.contains("[done]") || line.contains("[failed]") || line.contains("[skipped]") {
+        for line in lines.dropLast() {
+            guard let status = ["[done]", "[failed]", "[skipped]"].lazy.compactMap({ line.range(of: " " + $0) }).first else { continue }
             count += 1
+            if let symbol = line[..<status.lowerBound].split(separator: " ").last { bySymbol[String(symbol), default: 0] += 1 }
         }
         return count
     }
