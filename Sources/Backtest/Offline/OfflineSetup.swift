@@ -22,7 +22,9 @@ public struct OfflineSetup {
         var overrides = overrides
         overrides["INTERVAL"] = input.timeframe.name        // the file decides the interval
         let loaded = try ConfigLoader(path: configPath, overrides: overrides).load()
-        let config = loaded.config
+        var config = loaded.config
+        // With SYMBOLS the loader names the first symbol; a per-symbol run (SYMBOL=…) checks its own file's identity.
+        if let wanted = overrides["SYMBOL"], config.symbolConfigs.contains(where: { $0.symbol == wanted }) { config.symbol = wanted }
         var warnings = loaded.warnings + input.gapWarnings()
         let predictor = try Predictor.load(config: config, maxBatch: maxBatch)
         let scalers = try Predictor.loadScalers(path: config.scalersPath)

@@ -33,6 +33,11 @@ public struct PortfolioSymbolResult: Sendable {
     public var rejectedByCaps: Int
     public var failedCycles: [(time: Int64, message: String)]
     public var notPlaced: [(time: Int64, message: String)]
+    /// The simulated market's filters (tick, step, quantity caps, min notional), as the report prints them.
+    public var marketFilters: String = ""
+    /// Open times of the first and last decision candle.
+    public var from: Int64 = 0
+    public var to: Int64 = 0
 }
 
 /// Everything a portfolio backtest produces.
@@ -138,7 +143,8 @@ public enum PortfolioBacktester {
             metrics.canceledTradeEntries = cancelled[i]
             results.append(PortfolioSymbolResult(symbol: m.symbol, trades: ex.roundTrips, metrics: metrics, equity: eq,
                                                  rejectedByCaps: gate.refused[m.symbol] ?? 0, failedCycles: failed[i],
-                                                 notPlaced: notPlaced[i]))
+                                                 notPlaced: notPlaced[i], marketFilters: MarketFilters.describe(m.market),
+                                                 from: m.candles[m.range.lowerBound].timestamp, to: m.candles[m.range.upperBound - 1].timestamp))
         }
         let allTrades = results.flatMap(\.trades).sorted { ($0.entryTime, $0.exitTime) < ($1.entryTime, $1.exitTime) }
         let interval = members.map(\.timeframe.milliseconds).min() ?? 86_400_000

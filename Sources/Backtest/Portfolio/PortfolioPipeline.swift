@@ -45,9 +45,24 @@ public enum PortfolioPipeline {
         return entries
     }
 
+    /// Each symbol's market from one Binance exchangeInfo file (`--market-filters FILE`, the whole answer):
+    /// `load` reads the entry of one exchange id (BTCUSDT); every symbol the file lacks is an error naming it.
+    public static func markets(entries: [Entry], load: (_ marketID: String) throws -> Market) throws -> [String: Market] {
+        var markets: [String: Market] = [:]
+        var problems: [String] = []
+        for e in entries {
+            do { markets[e.symbol] = try load(e.setup.config.marketID) }
+            catch { problems.append("\(e.symbol): --market-filters \(error)") }
+        }
+        guard problems.isEmpty else { throw PortfolioSetupError.symbols(problems) }
+        return markets
+    }
+
     /// Runs the portfolio backtest over `entries` with the account caps of `limits`.
+    /// - Parameter markets: real filters by symbol (`--market-filters FILE`); a symbol not in it gets filters
+    ///   derived from its candles.
     public static func run(entries: [Entry], limits: AccountLimits, from: Int64?, to: Int64?,
-                           simulation: SimulationSettings) async throws -> PortfolioResult {
+                           simulation: SimulationSettings, markets: [String: Market] = [:]) async throws -> PortfolioResult {
         var members: [PortfolioMember] = []
         for e in entries {
             let candles = e.setup.input.candles
@@ -56,8 +71,8 @@ public enum PortfolioPipeline {
             do { range = try TraderBacktest.decisionRange(candles: candles, windowSize: batch.windowSize, from: from, to: to) }
             catch { throw PortfolioSetupError.symbols(["\(e.symbol): \(error)"]) }
             let precomputed = try TraderBacktest.precompute(candles: candles, range: range, predictor: batch)
-            var market = TraderBacktest.market(symbol: e.symbol, candles: Array(candles[range]),
-                                               balance: simulation.initialBalance, leverage: e.setup.config.leverage)
+            var market = markets[e.symbol] ?? TraderBacktest.market(symbol: e.symbol, candles: Array(candles[range]),
+                                                                    balance: simulation.initialBalance, leverage: e.setup.config.leverage)
             market.taker = simulation.takerFee
             market.maker = simulation.makerFee
             members.append(PortfolioMember(config: e.setup.config, candles: candles, timeframe: e.setup.input.timeframe,

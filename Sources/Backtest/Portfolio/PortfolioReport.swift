@@ -9,9 +9,11 @@ public struct PortfolioReport {
     public var result: PortfolioResult
     public var initialBalance: Decimal
     public var warnings: [String]
+    /// Each symbol's candle file, model and interval (shown by --json).
+    public var inputs: [Input]
 
-    public init(result: PortfolioResult, initialBalance: Decimal, warnings: [String] = []) {
-        self.result = result; self.initialBalance = initialBalance; self.warnings = warnings
+    public init(result: PortfolioResult, initialBalance: Decimal, warnings: [String] = [], inputs: [Input] = []) {
+        self.result = result; self.initialBalance = initialBalance; self.warnings = warnings; self.inputs = inputs
     }
 
     static let header = ["pair", "trades", "win %", "profit USDT", "profit %", "avg duration", "rejected (caps)", "max drawdown"]
@@ -75,6 +77,7 @@ public struct PortfolioReport {
         var o = "Portfolio backtest: \(result.symbols.count) symbols on one account\n\n"
         o += Self.textTable(Self.header, rows()) + "\n\n"
         o += Fmt.table(totals()) + "\n\n"
+        o += "Simulated markets:\n" + result.symbols.map { "  \($0.symbol): \($0.marketFilters)" }.joined(separator: "\n") + "\n\n"
         let c = correlationRows()
         o += "Correlation of the symbols' daily close-to-close returns (common days):\n" + Self.textTable(c.header, c.rows) + "\n"
         for e in result.riskEvents { o += "risk: \(UTCTime.iso(e.time)) \(e.message)\n" }
@@ -129,7 +132,7 @@ public struct PortfolioReport {
         return page.html()
     }
 
-    /// Writes trades.csv (with a symbol column), equity.csv (the account) and report.html into `dir`.
+    /// Writes trades.csv (with a symbol column), equity.csv (the account), report.json and report.html into `dir`.
     public func write(to dir: String) throws -> [String] {
         var written: [String] = []
         func put(_ name: String, _ text: String) throws {
@@ -138,6 +141,7 @@ public struct PortfolioReport {
         }
         try put("trades.csv", tradesCSV())
         try put("equity.csv", BacktestReport.equityCSV(result.equity))
+        try put("report.json", try json())
         try put("report.html", html())
         return written
     }

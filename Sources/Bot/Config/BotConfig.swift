@@ -54,6 +54,9 @@ public struct BotConfig: Sendable {
     /// This symbol's allotment (one of the two is set in each element of `symbolConfigs`).
     public var stakeFraction: Decimal?
     public var stakeAmount: Decimal?
+    /// The candle file `backtest` reads when no `--candles` is given (CANDLES_PATH, resolved against the config's
+    /// directory); per symbol in `symbolConfigs`.
+    public var candlesPath: String?
     /// Account-level caps shared by all symbols.
     public var maxOpenPositions: Int?
     public var maxMarginRatio: Decimal?

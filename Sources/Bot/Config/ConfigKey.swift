@@ -119,6 +119,8 @@ extension ConfigKey {
                   help: "per symbol: the share of the account's equity one entry of this symbol may commit as margin"),
         ConfigKey(name: "STAKE_AMOUNT", kind: .decimal(min: 0, max: nil, minInclusive: false), defaultValue: nil,
                   help: "per symbol: the margin in USDT one entry of this symbol may commit (instead of STAKE_FRACTION)"),
+        ConfigKey(name: "CANDLES_PATH", kind: .text, defaultValue: nil,
+                  help: "candle CSV that backtest reads when --candles is not given; per symbol in a SYMBOLS config (symbols: SYMBOL: CANDLES_PATH)"),
         ConfigKey(name: "MAX_OPEN_POSITIONS", kind: .integer(1...1000), defaultValue: nil,
                   help: "no new entry while this many positions are open across all symbols"),
         ConfigKey(name: "MAX_MARGIN_RATIO", kind: .decimal(min: 0, max: 1, minInclusive: false), defaultValue: nil,
@@ -155,6 +157,7 @@ extension ConfigKey {
     public static let perSymbol: Set<String> = [
         "MODEL_PATH", "SCALERS_PATH", "INTERVAL", "WINDOW_SIZE", "TARGET_COLUMN", "THRESHOLD", "STOP_LOSS", "LEVERAGE",
         "MARGIN_TYPE", "ORDER_TYPE", "STOP_LOSS_ON_EXCHANGE", "STAKE_FRACTION", "STAKE_AMOUNT", "MIN_ORDER_AMOUNT",
+        "CANDLES_PATH",
     ]
 
     public static let byName: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

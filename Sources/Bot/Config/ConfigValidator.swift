@@ -53,6 +53,7 @@ struct ConfigValidator {
         config.tradableBalanceRatio = decimal("TRADABLE_BALANCE_RATIO") ?? PositionSizer.defaultTradableBalanceRatio
         for key in ConfigKey.operateKeys { if let value = text(key.name), !value.isEmpty { config.operate[key.name] = value } }
         config.stakeFraction = decimal("STAKE_FRACTION")
+        config.candlesPath = path("CANDLES_PATH")
         config.stakeAmount = decimal("STAKE_AMOUNT")
         config.maxOpenPositions = text("MAX_OPEN_POSITIONS").flatMap { Int($0) }
         config.maxMarginRatio = decimal("MAX_MARGIN_RATIO")

@@ -16,7 +16,9 @@ struct BacktestCommand: AsyncParsableCommand {
         STOP_LOSS, LEVERAGE, MARGIN_TYPE, ORDER_TYPE, STOP_LOSS_ON_EXCHANGE) come from the config.
         With several --candles SYMBOL=FILE: one account, one Trader per symbol, MAX_OPEN_POSITIONS, MAX_MARGIN_RATIO, \
         DAILY_LOSS_LIMIT and each symbol's STAKE_AMOUNT/STAKE_FRACTION as live; --out gets trades.csv (symbol column), \
-        equity.csv and report.html.
+        equity.csv, report.json and report.html; --json prints report.json.
+        Without --candles the files come from the config's CANDLES_PATH: the top-level key for SYMBOL, each \
+        symbol's own (symbols: SYMBOL: CANDLES_PATH: FILE) for SYMBOLS, which makes the portfolio backtest.
         With --synthetic-minutes N --bench, times evaluate and backtest over N synthetic one-minute candles.
         Tuning: --grid KEY=VALUES[,KEY=VALUES…] (keys THRESHOLD, STOP_LOSS, LEVERAGE; VALUES a list v1,v2,… or a \
         range start:stop:step, stop included) tries every combination with predictions computed once, on two \
@@ -26,7 +28,7 @@ struct BacktestCommand: AsyncParsableCommand {
         out-of-sample best, the number of trials, the deflated Sharpe ratio and a heatmap (--report FILE).
         """)
 
-    @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files). Repeat as SYMBOL=FILE for a portfolio backtest on one account (each symbol with its SYMBOLS section's model and settings).")
+    @Option(help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files). Repeat as SYMBOL=FILE for a portfolio backtest on one account (each symbol with its SYMBOLS section's model and settings). Default: CANDLES_PATH from the config (per symbol with SYMBOLS).")
     var candles: [String] = []
     @Option(help: "First decision candle (ISO 8601 UTC or ms).") var from: String?
     @Option(help: "Last decision candle (ISO 8601 UTC or ms).") var to: String?
@@ -46,7 +48,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "trader: the live Trader with its journal; replay: the same Strategy/Orderer/exchange without the journal (fast). Default trader (bench: replay).")
     var engine: String?
     @Option(name: .customLong("market-filters"),
-            help: "Binance exchangeInfo JSON (the whole answer or one symbols[] entry): use that symbol's real filters instead of ones derived from the candles.")
+            help: "Binance exchangeInfo JSON (the whole answer or one symbols[] entry): use that symbol's real filters instead of ones derived from the candles. Portfolio: the whole answer, each symbol takes its entry.")
     var marketFilters: String?
 
     @Option(help: "Grid of strategy settings: KEY=VALUES[,KEY=VALUES…], VALUES = v1,v2,… or start:stop:step (keys THRESHOLD, STOP_LOSS, LEVERAGE).")
@@ -70,8 +72,8 @@ struct BacktestCommand: AsyncParsableCommand {
             sim.takerFee = try Self.decimal(takerFee, "--taker-fee", positive: false)
             sim.makerFee = try Self.decimal(makerFee, "--maker-fee", positive: false)
             sim.fundingRate = try fundingRate.map { try Self.decimal($0, "--funding-rate", positive: false, signed: true) }
-            guard candles.isEmpty != (syntheticMinutes == nil) else {
-                throw OptionError(message: "give exactly one of --candles FILE or --synthetic-minutes N")
+            if !candles.isEmpty && syntheticMinutes != nil {
+                throw OptionError(message: "give one of --candles FILE and --synthetic-minutes N, not both")
             }
             if let n = syntheticMinutes, n < 100 { throw OptionError(message: "--synthetic-minutes \(n): use at least 100") }
             if let engine, BacktestPipeline.Engine(rawValue: engine) == nil {
@@ -94,8 +96,23 @@ struct BacktestCommand: AsyncParsableCommand {
                 throw OptionError(message: "--tune-until and --walk-forward need --grid")
             }
         } catch { Console.error("backtest: \(error)"); throw ExitCode(2) }
-        if candles.count > 1 || candles.first.map({ $0.contains("=") && !FileManager.default.fileExists(atPath: $0) }) == true {
-            try await runPortfolio(sim: sim, fromMs: fromMs, toMs: toMs)
+        // Without --candles: the config's CANDLES_PATH (each symbol's own with SYMBOLS).
+        var candles = self.candles
+        var files: [(symbol: String, path: String)]?
+        if candles.isEmpty && syntheticMinutes == nil {
+            switch try configuredCandles() {
+            case .single(let path): candles = [path]
+            case .portfolio(let list): files = list.map { ($0.symbol, $0.path) }
+            }
+        } else if candles.count > 1 || candles.first.map({ $0.contains("=") && !FileManager.default.fileExists(atPath: $0) }) == true {
+            files = try Self.symbolFiles(candles)
+        }
+        if let files {
+            if grid != nil || bench {
+                Console.error("backtest: --grid and --bench take one candle file; the portfolio backtest (several symbols) has neither")
+                throw ExitCode(2)
+            }
+            try await runPortfolio(files: files, sim: sim, fromMs: fromMs, toMs: toMs)
             return
         }
         do {
@@ -149,11 +166,27 @@ struct BacktestCommand: AsyncParsableCommand {
         }
     }
 
-    /// Several `--candles SYMBOL=FILE`: the portfolio backtest.
-    func runPortfolio(sim: SimulationSettings, fromMs: Int64?, toMs: Int64?) async throws {
+    /// CANDLES_PATH of every traded symbol; a missing key or file ends the command with one line per symbol.
+    func configuredCandles() throws -> ConfiguredCandles {
+        do {
+            var overrides: [String: String] = [:]
+            if let model { overrides["MODEL_PATH"] = model }
+            if let scalers { overrides["SCALERS_PATH"] = scalers }
+            return try ConfiguredCandles.resolve(try ConfigLoader(path: config, overrides: overrides).load().config)
+        } catch let error as ConfiguredCandlesError {
+            for problem in error.problems { Console.error("backtest: \(problem)") }
+            throw ExitCode(2)
+        } catch {
+            Console.error("backtest: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
+            throw ExitCode(2)
+        }
+    }
+
+    /// `--candles SYMBOL=FILE` options as (symbol, file), each symbol once.
+    static func symbolFiles(_ options: [String]) throws -> [(symbol: String, path: String)] {
         var files: [(symbol: String, path: String)] = []
         do {
-            for c in candles {
+            for c in options {
                 guard let eq = c.firstIndex(of: "="), eq != c.startIndex, c.index(after: eq) != c.endIndex else {
                     throw PortfolioSetupError.badCandlesOption(c)
                 }
@@ -161,21 +194,35 @@ struct BacktestCommand: AsyncParsableCommand {
             }
             if Set(files.map(\.symbol)).count != files.count { throw OptionError(message: "--candles: a symbol is given twice") }
         } catch { Console.error("backtest: \(error)"); throw ExitCode(2) }
+        return files
+    }
+
+    /// The portfolio backtest: one candle file per symbol (`--candles SYMBOL=FILE` or each symbol's CANDLES_PATH).
+    func runPortfolio(files: [(symbol: String, path: String)], sim: SimulationSettings, fromMs: Int64?, toMs: Int64?) async throws {
         do {
             var overrides: [String: String] = [:]
             if let model { overrides["MODEL_PATH"] = model }
             if let scalers { overrides["SCALERS_PATH"] = scalers }
             let base = try ConfigLoader(path: config, overrides: overrides).load().config
             let entries = try PortfolioPipeline.load(configPath: config, files: files, overrides: overrides)
+            let markets = try marketFilters.map { file in
+                try PortfolioPipeline.markets(entries: entries) { try MarketFile.load(path: file, marketID: $0) }
+            } ?? [:]
             let result = try await PortfolioPipeline.run(entries: entries, limits: AccountLimits(config: base),
-                                                         from: fromMs, to: toMs, simulation: sim)
+                                                         from: fromMs, to: toMs, simulation: sim, markets: markets)
             let warnings = entries.flatMap { e in e.setup.warnings.map { "\(e.symbol): \($0)" } }
-            let portfolio = PortfolioReport(result: result, initialBalance: sim.initialBalance, warnings: warnings)
+            let inputs = entries.map { PortfolioReport.Input(symbol: $0.symbol, candlesFile: $0.setup.input.path, model: $0.setup.config.modelPath,
+                                                             interval: $0.setup.config.interval) }
+            let portfolio = PortfolioReport(result: result, initialBalance: sim.initialBalance, warnings: warnings, inputs: inputs)
             if let out { _ = try portfolio.write(to: out) }
             if let report { try portfolio.html().write(toFile: report, atomically: true, encoding: .utf8) }
-            print(portfolio.text(), terminator: "")
-            if let out { print("files: \(out)/trades.csv, equity.csv, report.html") }
-            if let report { print("report: \(report)") }
+            if json {
+                print(try portfolio.json(), terminator: "")
+            } else {
+                print(portfolio.text(), terminator: "")
+                if let out { print("files: \(out)/trades.csv, equity.csv, report.json, report.html") }
+                if let report { print("report: \(report)") }
+            }
         } catch {
             Console.error("backtest: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
             throw ExitCode(1)
