@@ -156,6 +156,12 @@ public final class BinanceTestServer: @unchecked Sendable {
         locked { engine.accounts[apiKey]?.walletBalance }
     }
 
+    /// What the one wallet has left for new margin after every market's positions and orders (availableBalance).
+    public func availableBalance(apiKey: String) -> Decimal? {
+        let t = clock.nowMs
+        return locked { engine.accounts[apiKey].map { engine.available($0, at: t) } }
+    }
+
     public func trades(apiKey: String? = nil) -> [TradeRecord] {
         locked { engine.trades.filter { apiKey == nil || $0.apiKey == apiKey } }
     }

@@ -103,7 +103,6 @@ final class MultiSymbolSoakTests: XCTestCase {
             return !behind() && bot.process.isRunning
         }
 
-        func account() throws -> [String: Any] { (try exchange.state()["accounts"] as? [[String: Any]])?.first ?? [:] }
     }
 
     static let three = [
@@ -143,8 +142,8 @@ final class MultiSymbolSoakTests: XCTestCase {
             let reached = try s.step(i, bot: bot, log: log)
             XCTAssertTrue(reached, "bot ended or stalled at candle \(i): \(log.bySymbol) \(bot.stdout().suffix(2000)) \(bot.stderr().suffix(2000))")
             guard reached else { break }
-            // One wallet: the server's free balance after every pass.
-            if let free = Decimal(string: try s.account()["availableBalance"] as? String ?? "") {
+            // One wallet: the server's free balance after every pass (read in-process: /_test/state carries every order).
+            if let free = exchange.server.availableBalance(apiKey: TestExchange.apiKey) {
                 lowestFree = min(lowestFree ?? free, free)
                 freeReads += 1
             }
