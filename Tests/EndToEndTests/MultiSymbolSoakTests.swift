@@ -127,6 +127,8 @@ final class MultiSymbolSoakTests: XCTestCase {
         var faults = 0
         var rssAt100: Int?, cpuAt100: Int?
         var lowestFree: Decimal?
+        // Bot CPU (clock ticks) after the first pass and every 250 more: does a pass cost more as the journal grows?
+        var blockCPU: [Int] = []
         var freeReads = 0
         let kinds = SoakTests.faultKinds
         for i in 4..<(4 + cycles) {
@@ -147,6 +149,7 @@ final class MultiSymbolSoakTests: XCTestCase {
                 lowestFree = min(lowestFree ?? free, free)
                 freeReads += 1
             }
+            if (i - 4) % 250 == 0 { blockCPU.append(Self.cpuTicks(bot.process.processIdentifier) ?? 0) }
             if i == 104 {
                 rssAt100 = SoakTests.rss(bot.process.processIdentifier)
                 cpuAt100 = Self.cpuTicks(bot.process.processIdentifier)
@@ -200,6 +203,8 @@ final class MultiSymbolSoakTests: XCTestCase {
             let perPass = 1000 * cpu / Double(max(1, cycles - 100))
             line += String(format: "; bot CPU after pass 100: %.1f s (%.1f ms per pass)", cpu, perPass)
         }
+        let blocks = zip(blockCPU.dropFirst(), blockCPU).map { String(format: "%.1f", 1000 * Double($0 - $1) / Double(Self.ticksPerSecond) / 250) }
+        if !blocks.isEmpty { line += "; bot CPU per pass by 250-pass block: " + blocks.joined(separator: ", ") + " ms" }
         print(line)
         try line.write(to: Harness.root.appendingPathComponent(".build/soak3-result.txt"), atomically: true, encoding: .utf8)
         if let a = rssAt100, let b = rssEnd { XCTAssertLessThan(b - a, 16 * 1024, "memory grew by \(b - a) KiB") }
