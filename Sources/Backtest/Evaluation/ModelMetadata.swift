@@ -19,11 +19,15 @@ public struct ModelMetadata: Sendable, Decodable {
     public var family: String?
     public var setup: String?
     public var seed: Int?
+    /// Output steps: the model forecasts the target of each of the next `horizon` candles (default 1).
+    public var horizon: Int?
+    /// The column each scaler of the scalers file was fitted on, in the file's order, when not `features`.
+    public var scalerColumns: [String]?
 
     enum CodingKeys: String, CodingKey {
         case trainStart = "train_start", trainEnd = "train_end", scalerFitStart = "scaler_fit_start"
         case scalerFitEnd = "scaler_fit_end", interval, windowSize = "window_size", targetColumn = "target_column"
-        case symbol, features, scalersFile = "scalers_file", family, setup, seed
+        case symbol, features, scalersFile = "scalers_file", family, setup, seed, horizon, scalerColumns = "scaler_columns"
     }
 
     /// Reads `model.json` next to a model file (`models/model.keras` → `models/model.json`); nil if absent.

@@ -1,6 +1,7 @@
 import Bot
 import Foundation
 import Keras
+import Scaling
 
 /// One model of a leaderboard: the Keras file, its training record and its scalers, found by a fixed convention.
 ///
@@ -9,17 +10,24 @@ import Keras
 /// - the record's `"scalers_file"` names the scalers, relative to the record's folder (`"scalers.pkl"`,
 ///   `"../scalers/scalers.pkl"`); without it, `NAME.scalers.pkl`, `NAME.scalers.json`, then `scalers.pkl` /
 ///   `scalers.json` in the same folder;
-/// - the window size is the model's input shape (the record's `window_size` must agree); the target is the
-///   record's `target_column` (default close); inputs must be `[open, high, low, close, volume]` candles.
+/// - `"features"`: the input columns in order (default the bot's `[open, high, low, close, volume]`), any of those
+///   five; `"scaler_columns"`: the column each scaler of the file was fitted on, when that is not `features`
+///   (the study's `["close", "open", "high", "low"]` for inputs `["open", "high", "low"]`);
+/// - the window size is the model's input shape and the horizon its output size (the record's `window_size` and
+///   `horizon` must agree); the target is the record's `target_column` (default close). Step j of the output
+///   forecasts the target j candles after the window's last one.
 public struct LabModel {
     public var name: String
     public var modelPath: String
     public var scalersPath: String
     public var record: (path: String, metadata: ModelMetadata)?
     public var windowSize: Int
+    public var horizon: Int
+    public var features: [String]
     public var targetColumn: String
+    /// Candle field of the target (0 open … 4 volume).
     public var targetIndex: Int
-    public var predictor: Predictor
+    public var model: WindowModel
     /// max − min of the target column as its scaler saw it (for the scaled RMSE).
     public var targetScaleRange: Double?
 
@@ -29,36 +37,76 @@ public struct LabModel {
             throw LabError(file: path, problem: "no such model file; pass NAME.keras (with NAME.json beside it)")
         }
         let record = try ModelMetadata.near(modelPath: path)
+        let recordFile = record?.path ?? path
         let scalersPath = try scalers(for: path, record: record)
-        let model: KerasModel
-        do { model = try KerasModel.load(path: path) } catch { throw LabError(file: path, problem: "\(error)") }
-        guard model.inputShape.count == 2, model.inputShape[1] == Predictor.features.count else {
-            throw LabError(file: path, problem: "input shape \(model.inputShape) is not (window, 5 features [open, high, low, close, volume]); the leaderboard runs the bot's kind of model only")
+        let keras: KerasModel
+        do { keras = try KerasModel.load(path: path) } catch { throw LabError(file: path, problem: "\(error)") }
+        let fieldNames = WindowModel.fieldNames
+        func fields(_ names: [String], _ key: String) throws -> [Int] {
+            try names.map { n in
+                guard let i = fieldNames.firstIndex(of: n.lowercased()) else {
+                    throw LabError(file: recordFile, problem: "\(key) names '\(n)', not one of \(fieldNames.joined(separator: ", "))")
+                }
+                return i
+            }
         }
-        let window = model.inputShape[0]
-        if let features = record?.metadata.features, features.map({ $0.lowercased() }) != Predictor.features {
-            throw LabError(file: record?.path ?? path, problem: "features \(features) are not [open, high, low, close, volume] in that order")
+        let features = record?.metadata.features?.map { $0.lowercased() } ?? fieldNames
+        let inputFields = try fields(features, "features")
+        guard keras.inputShape.count == 2, keras.inputShape[1] == features.count else {
+            let said = record?.metadata.features == nil ? "no \"features\" in the record, so the bot's 5" : "\"features\" in \(recordFile)"
+            throw LabError(file: path, problem: "input shape \(keras.inputShape) is not (window, \(features.count) features \(features)) (\(said)); name the model's input columns in \"features\"")
         }
+        let window = keras.inputShape[0]
         if let w = record?.metadata.windowSize, w != window {
-            throw LabError(file: record?.path ?? path, problem: "window_size \(w) but the model's input takes \(window) candles")
+            throw LabError(file: recordFile, problem: "window_size \(w) but the model's input takes \(window) candles")
+        }
+        let horizon = keras.outputShape.reduce(1, *)
+        if let h = record?.metadata.horizon, h != horizon {
+            throw LabError(file: recordFile, problem: "horizon \(h) but the model's output has \(horizon) values (\(keras.outputShape))")
         }
         let target = (record?.metadata.targetColumn ?? "close").lowercased()
-        guard let index = Predictor.features.firstIndex(of: target) else {
-            throw LabError(file: record?.path ?? path, problem: "target_column '\(target)' is not one of open, high, low, close, volume")
+        guard let index = fieldNames.firstIndex(of: target) else {
+            throw LabError(file: recordFile, problem: "target_column '\(target)' is not one of \(fieldNames.joined(separator: ", "))")
         }
-        let scalers = try Predictor.loadScalers(path: scalersPath)
-        let predictor = try Predictor(model: model, scalers: scalers, windowSize: window, targetColumn: index,
-                                      modelPath: path, scalersPath: scalersPath, maxBatch: maxBatch)
-        var range: Double?
-        if index < scalers.count {
-            let s = scalers[index]
-            let width = s.featureMax - s.featureMin
-            if s.dataRange > 0, width > 0 { range = s.dataRange / width }
+        var scalerSet: ScalerSet
+        do { scalerSet = try ScalerSet.load(path: scalersPath) } catch { throw LabError(file: scalersPath, problem: "\(error)") }
+        let scalerNames: [String]
+        if let named = record?.metadata.scalerColumns { scalerNames = named.map { $0.lowercased() } }
+        else if scalerSet.count == features.count { scalerNames = features }
+        else if scalerSet.count == fieldNames.count { scalerNames = fieldNames }
+        else {
+            throw LabError(file: scalersPath, problem: "has \(scalerSet.count) scalers for the \(features.count) features \(features): add \"scaler_columns\" to \(recordFile) naming the column of each scaler in order")
         }
+        if scalerSet.keyedByName {
+            do { scalerSet = try scalerSet.ordered(by: scalerNames, file: scalersPath) } catch { throw LabError(file: scalersPath, problem: "\(error)") }
+        }
+        let model = try WindowModel(model: keras, scalers: scalerSet, scalerFields: try fields(scalerNames, "scaler_columns"),
+                                    inputFields: inputFields, targetField: index, modelPath: path, scalersPath: scalersPath, maxBatch: maxBatch)
+        let s = model.targetScaler
+        let width = s.featureMax - s.featureMin
+        let range: Double? = s.dataRange > 0 && width > 0 ? s.dataRange / width : nil
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return LabModel(name: name ?? stem, modelPath: path, scalersPath: scalersPath, record: record, windowSize: window,
-                        targetColumn: target, targetIndex: index, predictor: predictor, targetScaleRange: range)
+                        horizon: horizon, features: features, targetColumn: target, targetIndex: index, model: model,
+                        targetScaleRange: range)
     }
+
+    /// Every model of `paths` that loads, and one line per file that does not (the file and why), so one broken
+    /// file in a folder does not hide the others. Throws only when none loads.
+    public static func loadUsable(paths: [String], names: [String], maxBatch: Int = 4096) throws -> (models: [LabModel], skipped: [LabError]) {
+        var models: [LabModel] = [], skipped: [LabError] = []
+        for (p, n) in zip(paths, names) {
+            do { models.append(try load(path: p, name: n, maxBatch: maxBatch)) }
+            catch let e as LabError { skipped.append(LabError(file: p, problem: oneLine(e.file == p ? e.problem : e.description))) }
+            catch { skipped.append(LabError(file: p, problem: oneLine("\(error)"))) }
+        }
+        guard !models.isEmpty else {
+            throw LabError(file: paths.count == 1 ? paths[0] : "\(paths.count) models", problem: "none is usable: " + skipped.map(\.description).joined(separator: "; "))
+        }
+        return (models, skipped)
+    }
+
+    static func oneLine(_ s: String) -> String { s.split(whereSeparator: \.isNewline).joined(separator: " ") }
 
     /// The scalers file of `modelPath` by the convention; throws naming every place looked at.
     public static func scalers(for modelPath: String, record: (path: String, metadata: ModelMetadata)?) throws -> String {
@@ -111,7 +159,7 @@ public struct LabModel {
 }
 
 /// A model or folder the lab cannot use: the file and what to change.
-public struct LabError: Error, CustomStringConvertible {
+public struct LabError: Error, CustomStringConvertible, Encodable {
     public var file: String
     public var problem: String
     public var description: String { "\(file): \(problem)" }

@@ -4,11 +4,12 @@ import Foundation
 
 /// Several models on one candle file, on the target candles they all predict: error figures, Theil's U, direction,
 /// Diebold–Mariano against naive persistence and between models, the lag verdict and the share of extrapolated
-/// windows. Ranked by Theil's U (model RMSE / naive RMSE on the same candles), then RMSE.
+/// windows. Ranked by Theil's U (model RMSE / naive RMSE on the same candles, step 1), then RMSE.
 ///
-/// Alignment: every model runs every window of the file it can (its own window size); a window ending at candle e
-/// predicts candle e + 1. Only target candles every model predicts are kept, so a 7-candle model and a 5-candle one
-/// are scored on the same targets.
+/// Alignment: every model runs every window of the file it can (its own window size) whose every output step has
+/// its candle in the file; a window ending at candle e forecasts candles e + 1 … e + horizon. Only windows every
+/// model has are kept, so a 7-candle model, a 5-candle one and a 6-candle model with a 5-step horizon are scored
+/// on the same targets. The table scores step 1 (the next candle); `steps` scores every step of each model.
 public struct Leaderboard: Encodable {
     /// One model's figures on the common targets.
     public struct Entry: Encodable {
@@ -18,34 +19,64 @@ public struct Leaderboard: Encodable {
         public var scalers: String
         public var family: String?
         public var window: Int
+        /// Output steps (1: the next candle only).
+        public var horizon: Int
+        public var features: [String]
         public var target: String
+        /// Step 1 (the next candle).
         public var summary: EvaluationSummary
         /// Diebold–Mariano of the model's errors against naive persistence's (negative: the model's loss is smaller).
         public var dmNaiveSquared: DieboldMariano?
         public var dmNaiveAbsolute: DieboldMariano?
+        /// Every step of the horizon, on the same windows.
+        public var steps: [Step]
         public var inputRange: InputRangeSummary
         public var warnings: [String]
     }
 
-    /// Diebold–Mariano between two models (a − b; negative: a's loss is smaller). Only for models with the same target.
+    /// One output step of one model against naive persistence (the window's last value, for every step).
+    public struct Step: Encodable {
+        public var step: Int
+        public var rmse: Double?
+        public var mape: Double?
+        public var naiveRMSE: Double?
+        public var theilU: Double?
+        /// Diebold–Mariano with horizon h = step (autocovariances up to lag step − 1), HLN.
+        public var dmNaiveSquared: DieboldMariano?
+        public var dmNaiveAbsolute: DieboldMariano?
+        /// The study's "Test MINMAX RMSE" (`StudyRMSE`) of this step, and persistence's by the same rule.
+        public var studyMinmaxRMSE: Double?
+        public var naiveStudyMinmaxRMSE: Double?
+    }
+
+    /// Diebold–Mariano between two models on step 1 (a − b; negative: a's loss is smaller). Same target: on the
+    /// errors in the target's units. Different price targets (close vs high): on percentage errors
+    /// 100 (predicted − actual) / actual, each against its own target. Otherwise skipped, with the reason.
     public struct Pair: Encodable {
         public var a: String
         public var b: String
+        public var comparedOn: String
         public var squared: DieboldMariano?
         public var absolute: DieboldMariano?
+        /// Why no test was run, or nil.
+        public var skipped: String?
     }
 
     public var candlesFile: String
     public var symbol: String
     public var interval: String
-    /// Open times of the first and last common target candle.
+    /// Open times of the first and last common target candle (step 1).
     public var firstTarget: String
     public var lastTarget: String
+    /// Open time of the first common window's last candle (`evaluate --from` that selects the same windows).
+    public var firstWindowEnd: String
     public var count: Int
     public var entries: [Entry]
     public var pairs: [Pair]
     public var warnings: [String]
-    /// The aligned series behind the figures, for the page and predictions.csv (not in the JSON).
+    /// Models of `--models DIR` that could not be used: the file and why.
+    public var skipped: [LabError] = []
+    /// The aligned series behind the figures (step 1), for the page and predictions.csv (not in the JSON).
     public var targetTimes: [Int64] = []
     public var actual: [String: [Double]] = [:]
     public var current: [String: [Double]] = [:]
@@ -53,7 +84,7 @@ public struct Leaderboard: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case candlesFile = "candles_file", symbol, interval, firstTarget = "first_target", lastTarget = "last_target"
-        case count, entries, pairs, warnings
+        case firstWindowEnd = "first_window_end", count, entries, pairs, warnings, skipped
     }
 
     /// - Parameters:
@@ -62,39 +93,32 @@ public struct Leaderboard: Encodable {
     public static func run(models: [LabModel], input: CandleInput, configSymbol: String, from: Int64? = nil, to: Int64? = nil) throws -> Leaderboard {
         guard !models.isEmpty else { throw LabError(file: input.path, problem: "no model to rank") }
         let candles = input.candles
-        var series: [ForecastSeries] = []
-        for m in models {
-            series.append(try ForecastSeries.build(candles: candles, targetColumn: m.targetIndex,
-                                                   predictor: ModelBatchPredictor(m.predictor), from: from, to: to))
-        }
-        // Common window ends: every model has a contiguous range of ends on the same file.
-        let lo = series.map(\.ends.lowerBound).max() ?? 0, hi = series.map(\.ends.upperBound).min() ?? 0
+        let own = models.map { HorizonSeries.ends(candles: candles, windowSize: $0.windowSize, horizon: $0.horizon, from: from, to: to) }
+        let lo = own.map(\.lowerBound).max() ?? 0, hi = own.map(\.upperBound).min() ?? 0
         guard lo < hi else {
-            throw LabError(file: input.path, problem: "the models share no target candle (windows \(models.map(\.windowSize))); use a longer file or a wider --from/--to")
+            throw LabError(file: input.path, problem: "the models share no target candle (windows \(models.map(\.windowSize)), horizons \(models.map(\.horizon)), \(candles.count) candles); use a longer file or a wider --from/--to")
         }
         let common = lo..<hi
-        func cut(_ s: ForecastSeries) -> ForecastSeries {
-            let a = common.lowerBound - s.ends.lowerBound, b = common.upperBound - s.ends.lowerBound
-            return ForecastSeries(times: Array(s.times[a..<b]), current: Array(s.current[a..<b]), predicted: Array(s.predicted[a..<b]),
-                                  actual: Array(s.actual[a..<b]), ends: common)
-        }
-        let aligned = series.map(cut)
+        let series = try models.map { try HorizonSeries.build(candles: candles, model: $0.model, ends: common) }
         let interval = input.timeframe.milliseconds
         let periodStart = candles[common.lowerBound + 1].timestamp
-        let periodEnd = candles[common.upperBound].timestamp + interval - 1
+        let periodEnd = candles[common.upperBound - 1 + models.map(\.horizon).max()!].timestamp + interval - 1
         var board = Leaderboard(candlesFile: input.path, symbol: input.symbol ?? configSymbol, interval: input.timeframe.name,
                                 firstTarget: UTCTime.iso(periodStart), lastTarget: UTCTime.iso(candles[common.upperBound].timestamp),
+                                firstWindowEnd: UTCTime.iso(candles[common.lowerBound].timestamp),
                                 count: common.count, entries: [], pairs: [], warnings: input.gapWarnings())
         if let s = input.symbol, DataIdentity.baseAsset(s) != DataIdentity.baseAsset(configSymbol) {
             board.warnings.append("\(input.path) holds \(s) candles (its Symbol column) but SYMBOL is \(configSymbol): the output is labelled \(s)")
         }
         board.targetTimes = (common.lowerBound + 1...common.upperBound).map { candles[$0].timestamp }
-        var errors: [[Double]] = []
-        for (m, s) in zip(models, aligned) {
+        var errors: [[Double]] = [], percentErrors: [[Double]] = []
+        for (m, hs) in zip(models, series) {
+            let s = hs.step(1)
             let summary = EvaluationSummary(current: s.current, predicted: s.predicted, actual: s.actual, scaleRange: m.targetScaleRange)
             let e = zip(s.predicted, s.actual).map { $0 - $1 }
             let naive = zip(s.current, s.actual).map { $0 - $1 }
             errors.append(e)
+            percentErrors.append(zip(e, s.actual).map { 100 * $0 / $1 })
             let identity = DataIdentity.resolve(file: input.path, fileSymbol: input.symbol, interval: input.timeframe.name,
                                                 configSymbol: configSymbol, metadata: m.record)
             var warnings = identity.warnings.filter { !$0.contains("its Symbol column) but SYMBOL") }
@@ -103,21 +127,20 @@ public struct Leaderboard: Encodable {
             } else if m.record == nil {
                 warnings.append("no training record next to \(m.modelPath): cannot check whether this period was used for training")
             }
-            let inputs = InputRangeSummary(check: m.predictor.rangeCheck, candles: candles, windowSize: m.windowSize, series: s)
+            let inputs = InputRangeSummary(check: m.model.rangeCheck, candles: candles, windowSize: m.windowSize, series: s)
             board.entries.append(Entry(rank: 0, name: m.name, model: m.modelPath, scalers: m.scalersPath, family: m.record?.metadata.family,
-                                       window: m.windowSize, target: m.targetColumn, summary: summary,
+                                       window: m.windowSize, horizon: m.horizon, features: m.features, target: m.targetColumn,
+                                       summary: summary,
                                        dmNaiveSquared: DieboldMariano.test(errorsA: e, errorsB: naive, loss: .squared),
                                        dmNaiveAbsolute: DieboldMariano.test(errorsA: e, errorsB: naive, loss: .absolute),
-                                       inputRange: inputs, warnings: warnings))
+                                       steps: Self.steps(hs), inputRange: inputs, warnings: warnings))
             board.predicted[m.name] = s.predicted
             board.actual[m.targetColumn] = s.actual
             board.current[m.targetColumn] = s.current
         }
         for i in models.indices {
-            for j in models.indices where j > i && models[i].targetIndex == models[j].targetIndex {
-                board.pairs.append(Pair(a: models[i].name, b: models[j].name,
-                                        squared: DieboldMariano.test(errorsA: errors[i], errorsB: errors[j], loss: .squared),
-                                        absolute: DieboldMariano.test(errorsA: errors[i], errorsB: errors[j], loss: .absolute)))
+            for j in models.indices where j > i {
+                board.pairs.append(Self.pair(models[i], models[j], errors: (errors[i], errors[j]), percent: (percentErrors[i], percentErrors[j])))
             }
         }
         let order = board.entries.indices.sorted { a, b in
@@ -127,6 +150,40 @@ public struct Leaderboard: Encodable {
         }
         board.entries = order.enumerated().map { rank, i in var e = board.entries[i]; e.rank = rank + 1; return e }
         return board
+    }
+
+    /// Every step of a model's horizon against persistence, with DM at h = step and the study's RMSE.
+    static func steps(_ hs: HorizonSeries) -> [Step] {
+        let naive = Array(repeating: hs.current, count: hs.horizon)
+        let study = StudyRMSE.perStep(predicted: hs.predicted, actual: hs.actual)
+        let naiveStudy = StudyRMSE.perStep(predicted: naive, actual: hs.actual)
+        return (0..<hs.horizon).map { j in
+            let p = hs.predicted[j], a = hs.actual[j]
+            let e = zip(p, a).map { $0 - $1 }, n = zip(hs.current, a).map { $0 - $1 }
+            let r = ForecastMetrics.rmse(p, a), z = ForecastMetrics.rmse(hs.current, a)
+            return Step(step: j + 1, rmse: r, mape: ForecastMetrics.mape(p, a), naiveRMSE: z,
+                        theilU: r.flatMap { r in z.flatMap { $0 > 0 ? r / $0 : nil } },
+                        dmNaiveSquared: DieboldMariano.test(errorsA: e, errorsB: n, loss: .squared, horizon: j + 1),
+                        dmNaiveAbsolute: DieboldMariano.test(errorsA: e, errorsB: n, loss: .absolute, horizon: j + 1),
+                        studyMinmaxRMSE: study[j], naiveStudyMinmaxRMSE: naiveStudy[j])
+        }
+    }
+
+    /// Step-1 Diebold–Mariano of two models on the quantity they share (see `Pair`).
+    static func pair(_ a: LabModel, _ b: LabModel, errors: ([Double], [Double]), percent: ([Double], [Double])) -> Pair {
+        if a.targetIndex == b.targetIndex {
+            return Pair(a: a.name, b: b.name, comparedOn: "\(a.targetColumn) errors",
+                        squared: DieboldMariano.test(errorsA: errors.0, errorsB: errors.1, loss: .squared),
+                        absolute: DieboldMariano.test(errorsA: errors.0, errorsB: errors.1, loss: .absolute), skipped: nil)
+        }
+        let volume = WindowModel.fieldNames.firstIndex(of: "volume")
+        guard a.targetIndex != volume, b.targetIndex != volume else {
+            return Pair(a: a.name, b: b.name, comparedOn: "nothing", squared: nil, absolute: nil,
+                        skipped: "targets differ (\(a.targetColumn) vs \(b.targetColumn)): a traded volume and a price share no common quantity, and their percentage errors measure different things")
+        }
+        return Pair(a: a.name, b: b.name, comparedOn: "percentage errors (\(a.targetColumn) vs \(b.targetColumn), each against its own target)",
+                    squared: DieboldMariano.test(errorsA: percent.0, errorsB: percent.1, loss: .squared),
+                    absolute: DieboldMariano.test(errorsA: percent.0, errorsB: percent.1, loss: .absolute), skipped: nil)
     }
 
     public func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
@@ -140,7 +197,7 @@ public struct Leaderboard: Encodable {
             d.meanDifference = -d.meanDifference; d.statistic = -d.statistic; d.statisticHLN = -d.statisticHLN
             return d
         }
-        return Pair(a: a, b: b, squared: flip(p.squared), absolute: flip(p.absolute))
+        return Pair(a: a, b: b, comparedOn: p.comparedOn, squared: flip(p.squared), absolute: flip(p.absolute), skipped: p.skipped)
     }
 
     /// One sentence: the best model and how many beat naive persistence significantly.

@@ -66,15 +66,20 @@ extension Leaderboard {
         var page = HTMLPage(title: "Which model, if any, beats doing nothing? — leaderboard")
         page.paragraph("\(candlesFile): \(symbol) \(interval) candles; \(entries.count) models scored on the \(count) target candles they all predict, \(firstTarget) to \(lastTarget).", cssClass: "sub")
         page.paragraph(verdict, cssClass: "verdict")
-        page.warnings(warnings + entries.flatMap { e in e.warnings.map { "\(e.name): \($0)" } })
+        page.warnings(warnings + entries.flatMap { e in e.warnings.map { "\(e.name): \($0)" } } + skipped.map { "skipped \($0.file): \($0.problem)" })
         page.heading("Leaderboard")
         page.paragraph("Ranked by Theil's U (model RMSE / naive RMSE on the same candles; below 1 beats next = current). Direction: share of moves whose sign the model got right, with the exact binomial p against 50 %. DM*: Diebold–Mariano statistic against naive persistence with the Harvey–Leybourne–Newbold correction, p two-sided against t(n − 1); negative means the model's loss is smaller. Lag k: the shift with the lowest RMSE. Extrapolated: share of windows with an input outside the scalers' fitted range.")
-        page.table(header: tableHeader, rows: tableRows, numeric: Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
+        page.table(header: tableHeader, rows: tableRows, numeric: Set([0] + Array(2...15)),
                    highlight: entries.isEmpty ? [] : [0])
+        if multiStep {
+            page.heading("Every forecast step")
+            page.paragraph("Step j forecasts the candle j after the window's last one; naive persistence forecasts the window's last value for every step. DM* with horizon h = j (autocovariances up to lag j − 1). Study MINMAX RMSE: the study's own metric (main.py eval_result: predictions and targets each min-max scaled on their own range, RMSE per step), persistence scored the same way beside it.")
+            page.table(header: Self.stepHeader, rows: stepRows, numeric: [1, 2, 3, 4, 5, 6, 8, 9])
+        }
         if !pairRows.isEmpty {
             page.heading("Model against model (Diebold–Mariano, HLN)")
-            page.paragraph("a − b: a negative statistic means a's loss is smaller. Only models with the same target are compared.")
-            page.table(header: ["a", "b", "DM² (HLN)", "p", "DM|e| (HLN)", "p", "reading"], rows: pairRows, numeric: [2, 3, 4, 5])
+            page.paragraph("Step 1, a − b: a negative statistic means a's loss is smaller. Models with the same target are compared on their errors; models with different price targets on percentage errors, each against its own target; a price against a volume is skipped, with the reason.")
+            page.table(header: Self.pairHeader, rows: pairRows, numeric: [3, 4, 5, 6])
         }
         page.heading("Inputs inside vs outside the scalers' fitted range")
         page.table(header: ["model", "windows outside", "share", "model RMSE inside", "outside", "naive RMSE inside", "outside"],

@@ -3,7 +3,7 @@ import Foundation
 extension Leaderboard {
     /// The leaderboard's header and rows as text cells (shared by the text table and the HTML page).
     public var tableHeader: [String] {
-        ["#", "model", "window", "RMSE", "MAPE", "scaled RMSE", "Theil's U", "direction", "dir. p", "DM² vs naive", "p", "DM|e| vs naive", "p", "lag k", "extrapolated"]
+        ["#", "model", "window", "steps", "RMSE", "MAPE", "scaled RMSE", "Theil's U", "direction", "dir. p", "DM² vs naive", "p", "DM|e| vs naive", "p", "lag k", "extrapolated"]
     }
 
     public var tableRows: [[String]] {
@@ -13,45 +13,74 @@ extension Leaderboard {
         }
         var rows: [[String]] = entries.map { e in
             let s = e.summary
-            return ["\(e.rank)", e.name, "\(e.window)", Fmt.num(s.model.rmse), Fmt.num(s.model.mape, 2) + " %", Fmt.num(s.model.rmseScaled, 5),
+            return ["\(e.rank)", e.name, "\(e.window)", "\(e.horizon)", Fmt.num(s.model.rmse), Fmt.num(s.model.mape, 2) + " %", Fmt.num(s.model.rmseScaled, 5),
                     Fmt.num(s.theilU, 3), Fmt.pct(s.direction.accuracy, 1), Fmt.pvalue(s.direction.pValue)]
                 + dm(e.dmNaiveSquared) + dm(e.dmNaiveAbsolute)
                 + [s.lag.bestShift.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "n/a", Fmt.pct(e.inputRange.share, 1)]
         }
         if let first = entries.first {
             let n = first.summary.naive
-            rows.append(["–", "naive (next = current)", "1", Fmt.num(n.rmse), Fmt.num(n.mape, 2) + " %", Fmt.num(n.rmseScaled, 5), "1.000",
+            rows.append(["–", "naive (next = current)", "1", "–", Fmt.num(n.rmse), Fmt.num(n.mape, 2) + " %", Fmt.num(n.rmseScaled, 5), "1.000",
                          "–", "–", "–", "–", "–", "–", "+1", "–"])
         }
         return rows
     }
 
-    /// Pairwise Diebold–Mariano rows: a, b, squared-loss DM* and p, absolute-loss DM* and p, the reading.
+    /// Columns of `pairRows`.
+    public static let pairHeader = ["a", "b", "compared on", "DM² (HLN)", "p", "DM|e| (HLN)", "p", "reading"]
+
+    /// Pairwise Diebold–Mariano rows: a, b, the quantity compared, squared-loss DM* and p, absolute-loss DM* and p,
+    /// the reading (or why the pair was skipped).
     public var pairRows: [[String]] {
         pairs.map { p in
+            if let why = p.skipped { return [p.a, p.b, p.comparedOn, "–", "–", "–", "–", "skipped: \(why)"] }
             let reading: String
             if let d = p.squared, d.pValue < 0.05 { reading = d.statisticHLN < 0 ? "\(p.a) better" : "\(p.b) better" } else { reading = "no significant difference" }
-            return [p.a, p.b, Fmt.num(p.squared?.statisticHLN, 2), p.squared.map { Fmt.pvalue($0.pValue) } ?? "n/a",
+            return [p.a, p.b, p.comparedOn, Fmt.num(p.squared?.statisticHLN, 2), p.squared.map { Fmt.pvalue($0.pValue) } ?? "n/a",
                     Fmt.num(p.absolute?.statisticHLN, 2), p.absolute.map { Fmt.pvalue($0.pValue) } ?? "n/a", reading]
         }
     }
+
+    /// Columns of `stepRows`.
+    public static let stepHeader = ["model", "step", "RMSE", "naive RMSE", "Theil's U", "DM² vs naive (h = step)", "p", "verdict",
+                                    "study MINMAX RMSE", "persistence, same"]
+
+    /// Every step of every model (shown when some model forecasts more than the next candle).
+    public var stepRows: [[String]] {
+        entries.flatMap { e in
+            e.steps.map { st in
+                [e.name, "\(st.step)", Fmt.num(st.rmse), Fmt.num(st.naiveRMSE), Fmt.num(st.theilU, 3),
+                 Fmt.num(st.dmNaiveSquared?.statisticHLN, 2), st.dmNaiveSquared.map { Fmt.pvalue($0.pValue) } ?? "n/a",
+                 st.dmNaiveSquared?.verdict() ?? "n/a", Fmt.num(st.studyMinmaxRMSE, 4), Fmt.num(st.naiveStudyMinmaxRMSE, 4)]
+            }
+        }
+    }
+
+    /// True when some model forecasts more than one step.
+    public var multiStep: Bool { entries.contains { $0.horizon > 1 } }
 
     /// Everything on stdout: the table, the pairwise tests, each model's lag verdict and warnings.
     public func text() -> String {
         var o = "Leaderboard on \(candlesFile) (\(symbol) \(interval)): \(entries.count) models, \(count) common target candles from \(firstTarget) to \(lastTarget)\n"
         o += "ranked by Theil's U (model RMSE / naive RMSE); DM* = Diebold–Mariano with the HLN correction (h = 1), p two-sided vs t(n−1); negative DM*: the model's loss is smaller than naive persistence's\n\n"
-        o += Self.align([tableHeader] + tableRows, right: Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]))
+        o += Self.align([tableHeader] + tableRows, right: Set([0] + Array(2...15)))
+        if multiStep {
+            o += "\nper forecast step (step j forecasts the candle j after the window; naive = the window's last value for every step; DM with h = j; study MINMAX RMSE = main.py's eval_result)\n"
+            o += Self.align([Self.stepHeader] + stepRows, right: Set([1, 2, 3, 4, 5, 6, 8, 9]))
+        }
         if !pairRows.isEmpty {
-            o += "\npairwise Diebold–Mariano (a − b; negative: a's loss is smaller)\n"
-            o += Self.align([["a", "b", "DM² (HLN)", "p", "DM|e| (HLN)", "p", "reading"]] + pairRows, right: Set([2, 3, 4, 5]))
+            o += "\npairwise Diebold–Mariano on step 1 (a − b; negative: a's loss is smaller)\n"
+            o += Self.align([Self.pairHeader] + pairRows, right: Set([3, 4, 5, 6]))
         }
         o += "\n" + verdict + "\n"
         for e in entries {
-            o += "\n\(e.rank). \(e.name) (\(e.model), scalers \(e.scalers), window \(e.window), target \(e.target)): \(e.summary.verdict)\n"
+            let shape = e.horizon > 1 ? ", the next \(e.horizon) values" : ""
+            o += "\n\(e.rank). \(e.name) (\(e.model), scalers \(e.scalers), window \(e.window) × [\(e.features.joined(separator: ", "))], target \(e.target)\(shape)): \(e.summary.verdict)\n"
             o += "   inputs: \(e.inputRange.sentence)\n"
             for w in e.warnings { o += "   warning: \(w)\n" }
         }
         for w in warnings { o += "warning: \(w)\n" }
+        for k in skipped { o += "skipped \(k.file): \(k.problem)\n" }
         return o
     }
 

@@ -33,11 +33,23 @@ public struct InputExcursion: Sendable, Equatable, Codable {
 public struct InputRangeCheck: Sendable {
     public let columns: [ColumnScaler]
     public let names: [String]
+    /// The candle field each scaler describes (0 open, 1 high, 2 low, 3 close, 4 volume).
+    public let fields: [Int]
 
     /// - Parameter names: the columns' names in the scalers' order (the bot's `[open, high, low, close, volume]`).
     public init(scalers: ScalerSet, names: [String] = BotConfig.featureColumns) {
         self.columns = scalers.columns
         self.names = (0..<scalers.count).map { $0 < names.count ? names[$0] : "column \($0)" }
+        self.fields = Array(0..<min(scalers.count, 5))
+    }
+
+    /// Checks only the given columns: `scalers[k]` describes candle field `fields[k]` (named `names[k]`), for
+    /// models whose inputs are not the bot's five columns in order (the study's `[open, high, low]`).
+    public init(columns: [ColumnScaler], names: [String], fields: [Int]) {
+        precondition(columns.count == names.count && names.count == fields.count, "one name and field per scaler")
+        self.columns = columns
+        self.names = names
+        self.fields = fields
     }
 
     static func value(_ c: Candle, _ i: Int) -> Double {
@@ -57,10 +69,10 @@ public struct InputRangeCheck: Sendable {
     /// The columns of `window` outside the fitted range (empty: every input inside), worst value per column.
     public func check(_ window: ArraySlice<Candle>) -> [InputExcursion] {
         var out: [InputExcursion] = []
-        for i in 0..<min(columns.count, 5) {
+        for i in fields.indices {
             var worst = 0.0, worstValue = 0.0
             for c in window {
-                let x = Self.value(c, i)
+                let x = Self.value(c, fields[i])
                 let e = excess(x, column: i)
                 if abs(e) > abs(worst) { worst = e; worstValue = x }
             }
@@ -82,7 +94,7 @@ public struct InputRangeCheck: Sendable {
         var perCandle = [Double](repeating: 0, count: ends.upperBound - first)
         for k in first..<ends.upperBound {
             var m = 0.0
-            for i in 0..<min(columns.count, 5) { m = max(m, abs(excess(Self.value(candles[k], i), column: i))) }
+            for i in fields.indices { m = max(m, abs(excess(Self.value(candles[k], fields[i]), column: i))) }
             perCandle[k - first] = m
         }
         var outside: [Bool] = [], worst: [Double] = []

@@ -18,9 +18,13 @@ struct EvaluateCommand: AsyncParsableCommand {
         candles they all predict: RMSE, MAPE, scaled RMSE, Theil's U, direction accuracy with its binomial p, \
         Diebold–Mariano (squared and absolute loss, HLN) against naive persistence and between models, the lag verdict \
         and the share of windows outside the scalers' fitted range. Each model's scalers come from NAME.json beside \
-        NAME.keras ("scalers_file", relative to that folder; else NAME.scalers.pkl or scalers.pkl beside it). --report \
-        writes one HTML page with every model on the same charts; --out writes leaderboard.json, predictions.csv and the \
-        charts; --json prints leaderboard.json.
+        NAME.keras ("scalers_file", relative to that folder; else NAME.scalers.pkl or scalers.pkl beside it). Models \
+        with other inputs or several output steps say so there: "features" (e.g. ["open", "high", "low"]), \
+        "scaler_columns" (the column of each scaler, e.g. ["close", "open", "high", "low"]) and "horizon"; every step \
+        is then scored against persistence (DM with h = step) and by the study's own min-max RMSE. A model of --models \
+        DIR that cannot be used is skipped with one line naming the file and why. --report writes one HTML page with \
+        every model on the same charts; --out writes leaderboard.json, predictions.csv and the charts; --json prints \
+        leaderboard.json.
         """)
 
     @Option(name: .customLong("candles"), help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files). Repeat as SYMBOL=FILE to evaluate each symbol with its SYMBOLS section's model (one summary each).")
@@ -121,10 +125,24 @@ struct EvaluateCommand: AsyncParsableCommand {
     func leaderboard(fromMs: Int64?, toMs: Int64?) throws {
         let input = try CandleInput.load(path: candles)
         let loaded = try ConfigLoader(path: config, overrides: ["INTERVAL": input.timeframe.name], requireModelFiles: false).load()
-        let paths = model + (try models.map { try LabModel.discover(folder: $0) } ?? [])
+        let found = try models.map { try LabModel.discover(folder: $0) } ?? []
+        let paths = model + found
         let names = LabModel.names(for: paths)
-        let lab = try zip(paths, names).map { try LabModel.load(path: $0, name: $1) }
+        // Models named with --model must load; one of a folder that does not is skipped with one line.
+        let named = try zip(model, names).map { try LabModel.load(path: $0, name: $1) }
+        var lab = named, skipped: [LabError] = []
+        if !found.isEmpty {
+            do {
+                let usable = try LabModel.loadUsable(paths: found, names: Array(names[model.count...]))
+                lab += usable.models
+                skipped = usable.skipped
+            } catch let e as LabError where !named.isEmpty {
+                skipped = [e]
+            }
+        }
+        for k in skipped { Console.error("evaluate: skipped \(k.file): \(k.problem)") }
         var board = try Leaderboard.run(models: lab, input: input, configSymbol: loaded.config.symbol, from: fromMs, to: toMs)
+        board.skipped = skipped
         board.warnings = loaded.warnings + board.warnings
         if let out { _ = try board.write(to: out) }
         if let report { try board.html().write(toFile: report, atomically: true, encoding: .utf8) }
