@@ -167,24 +167,12 @@ final class HonestInputsTests: XCTestCase {
     /// The real binary on Litecoin candles: labelled LTC, warned about the BTC model and where LTC sits in its range.
     func testPredictOnLitecoinWarnsAndIsLabelledLTC() throws {
         guard let repo = ModelAgreementTests.repo, let shared = ModelAgreementTests.shared else { throw XCTSkip("model or shared data not found") }
-        let binary = repo.appendingPathComponent(".build/debug/trading-bot")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no built trading-bot at \(binary.path)") }
         for json in [false, true] {
-            let p = Process()
-            p.executableURL = binary
-            p.currentDirectoryURL = repo
-            p.arguments = ["predict", "--candles", shared.appendingPathComponent("shared/data/coin_Litecoin.csv").path] + (json ? ["--json"] : [])
-            p.environment = ["PATH": "/usr/bin:/bin"]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0)
-            let text = String(decoding: data, as: UTF8.self)
+            let run = try TradingBotBinary.run(["predict", "--candles", shared.appendingPathComponent("shared/data/coin_Litecoin.csv").path] + (json ? ["--json"] : []), repo: repo)
+            XCTAssertEqual(run.status, 0, run.errorText)
+            let text = run.text
             if json {
-                let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+                let object = try run.json()
                 XCTAssertEqual(object["symbol"] as? String, "LTC")
                 let warnings = try XCTUnwrap(object["warnings"] as? [String])
                 XCTAssertTrue(warnings.contains { $0.contains("trained on BTC/USDT candles") }, "\(warnings)")

@@ -23,14 +23,10 @@ final class LeaderboardTests: XCTestCase {
     }
 
     func board() throws -> (Leaderboard, Reference, [LabModel]) {
-        guard let repo = ModelAgreementTests.repo, let fixtures = Self.fixtures else { throw XCTSkip("repository not found") }
-        guard let shared = ModelAgreementTests.shared else { throw XCTSkip("shared/data not found (CI clones it as a sibling)") }
+        guard let fixtures = Self.fixtures else { throw XCTSkip("repository not found") }
         let ref = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: fixtures.appendingPathComponent("leaderboard_reference.json")))
-        let paths = [repo.appendingPathComponent("models/model.keras").path, fixtures.appendingPathComponent("lab_mlp5.keras").path,
-                     fixtures.appendingPathComponent("lab_lstm7.keras").path]
-        let models = try zip(paths, LabModel.names(for: paths)).map { try LabModel.load(path: $0, name: $1) }
-        let input = try CandleInput.load(path: shared.appendingPathComponent("shared/data/coin_Bitcoin.csv").path)
-        return (try Leaderboard.run(models: models, input: input, configSymbol: "BTC/USDT:USDT"), ref, models)
+        let models = try LabFixtures.load(["model", "lab_mlp5", "lab_lstm7"])
+        return (try Leaderboard.run(models: models, input: try LabFixtures.bitcoin(), configSymbol: "BTC/USDT:USDT"), ref, models)
     }
 
     func close(_ a: Double?, _ b: Double?, _ rel: Double, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -149,27 +145,17 @@ final class LeaderboardTests: XCTestCase {
     /// The real binary, as the README shows it: `evaluate --model A --model B --model C --json`.
     func testTheCommandLine() throws {
         guard let repo = ModelAgreementTests.repo, let shared = ModelAgreementTests.shared else { throw XCTSkip("repository or data not found") }
-        let binary = repo.appendingPathComponent(".build/debug/trading-bot")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no built trading-bot at \(binary.path)") }
         let dir = NSTemporaryDirectory() + "board-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let p = Process()
-        p.executableURL = binary
-        p.currentDirectoryURL = repo
-        p.arguments = ["evaluate", "--candles", shared.appendingPathComponent("shared/data/coin_Bitcoin.csv").path,
-                       "--model", "models/model.keras", "--models", "Tests/LabFixtures", "--from", "2019-11-17",
-                       "--json", "--report", dir + "/board.html", "--out", dir]
-        p.environment = ["PATH": "/usr/bin:/bin"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let run = try TradingBotBinary.run(["evaluate", "--candles", shared.appendingPathComponent("shared/data/coin_Bitcoin.csv").path,
+                                            "--model", "models/model.keras", "--models", "Tests/LabFixtures", "--from", "2019-11-17",
+                                            "--json", "--report", dir + "/board.html", "--out", dir], repo: repo)
+        XCTAssertEqual(run.status, 0, run.errorText)
+        XCTAssertEqual(run.errorText, "", "every fixture is usable: nothing skipped")
+        let object = try run.json()
         let entries = try XCTUnwrap(object["entries"] as? [[String: Any]])
-        XCTAssertEqual(Set(entries.compactMap { $0["name"] as? String }), ["model", "lab_mlp5", "lab_lstm7"])
+        XCTAssertEqual(Set(entries.compactMap { $0["name"] as? String }), ["model", "lab_mlp5", "lab_lstm7", "lab_high5", "study_mlp6", "study_edlstm4"])
+        XCTAssertEqual(entries.first { $0["name"] as? String == "study_mlp6" }?["horizon"] as? Int, 5)
         XCTAssertEqual(object["first_target"] as? String, "2019-11-18T00:00:00Z")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/board.html"))
         XCTAssertTrue(try String(contentsOfFile: dir + "/predictions.csv", encoding: .utf8).hasPrefix("target_time,actual_close,naive_close,"))

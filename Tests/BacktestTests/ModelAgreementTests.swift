@@ -60,26 +60,14 @@ final class ModelAgreementTests: XCTestCase {
     /// The real binary: `trading-bot predict --candles` on a file ending at a window prints evaluate's number.
     func testPredictCommandPrintsTheEvaluatedNumber() throws {
         let (repo, candles, predictor) = try fixture()
-        let binary = repo.appendingPathComponent(".build/debug/trading-bot")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no built trading-bot at \(binary.path)") }
         let series = try ForecastSeries.build(candles: candles, targetColumn: 3, predictor: ModelBatchPredictor(predictor))
         let k = 40, end = series.ends.lowerBound + k
         let path = NSTemporaryDirectory() + "agree-\(UUID().uuidString).csv"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try CandleCSVAppender(path: path).append(Array(candles[0...end]))
-        let p = Process()
-        p.executableURL = binary
-        p.currentDirectoryURL = repo
-        p.arguments = ["predict", "--candles", path, "--json"]
-        p.environment = ["PATH": "/usr/bin:/bin"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let run = try TradingBotBinary.run(["predict", "--candles", path, "--json"], repo: repo)
+        XCTAssertEqual(run.status, 0, run.errorText)
+        let object = try run.json()
         let printed = try XCTUnwrap(object["predicted"] as? Double)
         XCTAssertEqual(printed, series.predicted[k], accuracy: abs(series.predicted[k]) * 1e-12)
         XCTAssertEqual(object["candle_time"] as? String, UTCTime.iso(candles[end].timestamp))

@@ -53,25 +53,12 @@ final class PerSymbolEvaluateTests: XCTestCase {
 
     func testEvaluateRunsOncePerSymbolWithItsModel() throws {
         guard let repo = ModelAgreementTests.repo, let shared = ModelAgreementTests.shared else { throw XCTSkip("model or shared data not found") }
-        let binary = repo.appendingPathComponent(".build/debug/trading-bot")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no built trading-bot at \(binary.path)") }
         let d = shared.appendingPathComponent("shared/data")
-        let p = Process()
-        p.executableURL = binary
-        p.currentDirectoryURL = repo
-        p.arguments = ["evaluate", "--config", try config(repo),
-                       "--candles", "BTC/USDT:USDT=" + d.appendingPathComponent("coin_Bitcoin.csv").path,
-                       "--candles", "ETH/USDT:USDT=" + d.appendingPathComponent("coin_Ethereum.csv").path]
-        p.environment = ["PATH": "/usr/bin:/bin"]
-        let pipe = Pipe(), err = Pipe()
-        p.standardOutput = pipe
-        p.standardError = err
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        XCTAssertEqual(p.terminationStatus, 0, String(decoding: errData, as: UTF8.self))
+        let run = try TradingBotBinary.run(["evaluate", "--config", try config(repo),
+                                            "--candles", "BTC/USDT:USDT=" + d.appendingPathComponent("coin_Bitcoin.csv").path,
+                                            "--candles", "ETH/USDT:USDT=" + d.appendingPathComponent("coin_Ethereum.csv").path], repo: repo)
+        let text = run.text
+        XCTAssertEqual(run.status, 0, run.errorText)
         let headers = text.split(separator: "\n").filter { $0.hasPrefix("== ") }
         XCTAssertEqual(headers.count, 2, text)
         XCTAssertTrue(headers[0].hasPrefix("== BTC/USDT:USDT (model ") && headers[0].hasSuffix("btc.keras)"), text)

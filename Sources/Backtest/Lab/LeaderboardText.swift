@@ -18,9 +18,13 @@ extension Leaderboard {
                 + dm(e.dmNaiveSquared) + dm(e.dmNaiveAbsolute)
                 + [s.lag.bestShift.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "n/a", Fmt.pct(e.inputRange.share, 1)]
         }
-        if let first = entries.first {
-            let n = first.summary.naive
-            rows.append(["–", "naive (next = current)", "1", "–", Fmt.num(n.rmse), Fmt.num(n.mape, 2) + " %", Fmt.num(n.rmseScaled, 5), "1.000",
+        // Naive persistence once per target column (Theil's U compares each model with its own target's).
+        var seen: [String] = []
+        for e in entries where !seen.contains(e.target) { seen.append(e.target) }
+        for t in seen {
+            guard let n = entries.first(where: { $0.target == t })?.summary.naive else { continue }
+            let label = seen.count == 1 ? "naive (next = current)" : "naive (next = current \(t))"
+            rows.append(["–", label, "1", "–", Fmt.num(n.rmse), Fmt.num(n.mape, 2) + " %", Fmt.num(n.rmseScaled, 5), "1.000",
                          "–", "–", "–", "–", "–", "–", "+1", "–"])
         }
         return rows
