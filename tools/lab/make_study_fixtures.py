@@ -32,40 +32,20 @@ high -> DM on percentage errors 100 (predicted - actual) / actual, each against 
 Usage: nice -n 10 python3 tools/lab/make_study_fixtures.py    (tensorflow/keras, scikit-learn, numpy, scipy)
        RETRAIN=1 to train the models again (otherwise only the reference is recomputed)
 """
-import csv
-import datetime as dt
 import json
 import os
 import pickle
+import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_lab_fixtures import DATA, OUT, iso, load  # noqa: E402  (same file, same reading of it)
 
-import numpy as np
-from scipy import stats
+import numpy as np  # noqa: E402
+from scipy import stats  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-OUT = ROOT / "Tests" / "LabFixtures"
-DATA = ROOT.parent / "shared" / "data" / "coin_Bitcoin.csv"
-if not DATA.exists():
-    DATA = Path("/work/shared/data/coin_Bitcoin.csv")
 COLS = ["open", "high", "low", "close", "volume"]
 SEED, EPOCHS, FIT_ROWS = 7, 15, 1500
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def load():
-    times, rows = [], []
-    with open(DATA, newline="") as f:
-        for rec in csv.DictReader(f):
-            end = dt.datetime.strptime(rec["Date"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
-            times.append(end.replace(hour=0, minute=0, second=0))
-            rows.append([float(rec[c.capitalize()]) for c in COLS])
-    return times, np.asarray(rows, dtype=np.float64)
 
 
 # ---------------------------------------------------------------- main.py, verbatim in substance

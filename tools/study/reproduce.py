@@ -25,7 +25,7 @@ Writes under --out (default tools/study/runs, git-ignored):
 Usage:
   nice -n 19 python3 tools/study/reproduce.py train --setup bot --seeds 42
   nice -n 19 python3 tools/study/reproduce.py train --setup study --seeds 0 1 2 --epochs 100
-  python3 tools/study/reproduce.py table --study-repo PATH   # README table from results.jsonl + the study's files
+  python3 tools/study/reproduce.py table --study-repo PATH   # README table: the study's files + `trading-bot evaluate`
 """
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 COINS = {"BTC": "coin_Bitcoin.csv", "ETH": "coin_Ethereum.csv", "LTC": "coin_Litecoin.csv", "DOGE": "coin_Dogecoin.csv"}
+# the column each scaler of scalers.pkl was fitted on (model.json "scaler_columns", read by `trading-bot evaluate`)
+STUDY_SCALER_COLUMNS = ["close", "open", "high", "low"]
+BOT_COLUMNS = ["open", "high", "low", "close", "volume"]
 # main.py's model_hub names -> ours
 FAMILIES = ["LSTM", "BD-LSTM", "ED-LSTM", "CNN", "Conv-LSTM", "Transformer", "MLP"]
 STUDY_NAME = {"LSTM": "LSTM", "BD-LSTM": "BD LSTM", "ED-LSTM": "ED LSTM", "CNN": "CNN",
@@ -177,12 +180,14 @@ def prepare_study(coin: str) -> Prepared:
     p.naive_test_price = np.repeat(raw[cut + 5: cut + 5 + len(p.y_test), 0:1], 5, axis=1)
     p.scalers = scalers
     p.times, p.cut, p.n = times, cut, n
-    p.meta = {"features": ["open", "high", "low"], "target_column": "close", "window_size": 6, "horizon": 5,
+    p.meta = {"features": ["open", "high", "low"], "scaler_columns": STUDY_SCALER_COLUMNS, "target_column": "close",
+              "window_size": 6, "horizon": 5,
               "scaler_fit_start": iso(times[0]), "scaler_fit_end": iso(times[-1]),
               "train_start": iso(times[0]), "train_end": iso(times[cut - 1]),
               "test_start": iso(times[cut + 6]), "test_end": iso(times[-1]),
               "note": "study setup (main.py, Multi): inputs Open/High/Low of 6 days, outputs the next 5 closes; "
-                      "scalers fitted on the whole file; not runnable by the bot (3 features, 5 outputs)"}
+                      "scalers fitted on the whole file; ranked by `trading-bot evaluate` (every step), not tradable by the bot "
+                      "(3 features, 5 outputs)"}
     return p
 
 
@@ -213,7 +218,7 @@ def prepare_bot(coin: str) -> Prepared:
     p.naive_test_price = raw[[t - 1 for t in test_targets], 3][:, None]
     p.scalers = scalers
     p.times, p.cut, p.n = times, split, n
-    p.meta = {"features": ["open", "high", "low", "close", "volume"], "target_column": "close", "window_size": 5,
+    p.meta = {"features": BOT_COLUMNS, "scaler_columns": BOT_COLUMNS, "target_column": "close", "window_size": 5, "horizon": 1,
               "scaler_fit_start": iso(times[0]), "scaler_fit_end": iso(times[split - 1]),
               "train_start": iso(times[0]), "train_end": iso(times[split - 1]),
               "test_start": iso(times[test_targets[0]]), "test_end": iso(times[test_targets[-1]])}
@@ -343,36 +348,65 @@ def study_published(repo: Path | None) -> dict:
     return out
 
 
-# ---------------------------------------------------------------- Diebold-Mariano with the HLN correction
-def dm_hln(e_model: np.ndarray, e_naive: np.ndarray, h: int = 1) -> tuple[float, float]:
-    """(HLN-corrected DM statistic, two-sided p from Student t(n-1)) for squared loss; > 0: the model loses more.
-
-    d_t = e_model^2 - e_naive^2; DM = mean(d) / sqrt((gamma_0 + 2 sum_{k<h} gamma_k) / n);
-    HLN factor sqrt((n + 1 - 2h + h(h-1)/n) / n). Same formula as tools/lab/make_dm_fixture.py (statsmodels-checked).
-    """
-    from scipy import stats
-    d = e_model.astype(np.float64) ** 2 - e_naive.astype(np.float64) ** 2
-    n = len(d)
-    mean = d.mean()
-    dc = d - mean
-    var = np.mean(dc * dc) + 2 * sum(np.mean(dc[k:] * dc[:-k]) * (n - k) / n for k in range(1, h))
-    dm = mean / np.sqrt(var / n)
-    hln = dm * np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
-    return float(hln), float(2 * stats.t.sf(abs(hln), df=n - 1))
+# ---------------------------------------------------------------- the native leaderboard
+def find_bot(explicit: Path | None) -> str:
+    """The trading-bot binary: --bot, else this repository's release or debug build, else `trading-bot` on PATH."""
+    import shutil
+    for c in ([explicit] if explicit else []) + [REPO_ROOT / ".build" / "release" / "trading-bot",
+                                                 REPO_ROOT / ".build" / "debug" / "trading-bot"]:
+        if c and Path(c).is_file() and os.access(c, os.X_OK):
+            return str(c)
+    found = shutil.which("trading-bot")
+    if not found:
+        raise SystemExit("reproduce.py table: no trading-bot binary; build it (swift build) or pass --bot PATH")
+    return found
 
 
-def verdict(stat: float, p: float) -> str:
-    if p >= 0.05:
-        return f"no difference (p={p:.2g})"
-    return f"{'worse' if stat > 0 else 'better'} (p={p:.2g})"
+def upgrade_records(folder: Path, setup: str) -> int:
+    """Adds "horizon" and "scaler_columns" to model.json records written before they existed; returns how many."""
+    extra = ({"horizon": 5, "scaler_columns": STUDY_SCALER_COLUMNS} if setup == "study"
+             else {"horizon": 1, "scaler_columns": BOT_COLUMNS})
+    n = 0
+    for f in sorted(folder.glob("*.json")):
+        meta = json.loads(f.read_text())
+        missing = {k: v for k, v in extra.items() if k not in meta}
+        if missing:
+            meta.update(missing)
+            f.write_text(json.dumps(meta, indent=2) + "\n")
+            n += 1
+    return n
 
 
-def predictions(run: Path, setup: str, coin: str, family: str, seed: int, p: Prepared) -> np.ndarray:
-    """Test-window predictions in price units, recomputed from the saved .keras file."""
-    import keras
-    m = keras.models.load_model(run / setup / coin / f"{family}-s{seed}.keras", compile=False)
-    pred = np.asarray(m.predict(p.x_test, verbose=0, batch_size=256), dtype=np.float64).reshape(len(p.x_test), p.n_out)
-    return p.price(pred)
+def native_board(bot: str, run: Path, setup: str, coin: str, p: Prepared) -> dict:
+    """`trading-bot evaluate --models RUN/SETUP/COIN --from D --json` on the coin's file, D = the last input candle of
+    the first test window, so the leaderboard scores exactly the test windows the training scored."""
+    import subprocess
+    folder = run / setup / coin
+    fixed = upgrade_records(folder, setup)
+    if fixed:
+        print(f"table: added horizon/scaler_columns to {fixed} records in {folder}", file=sys.stderr)
+    first_end = p.cut + p.n_in - 1 if setup == "study" else p.cut - 1
+    day = p.times[first_end].strftime("%Y-%m-%d")
+    cmd = [bot, "evaluate", "--candles", str(DATA_DIR / COINS[coin]), "--models", str(folder), "--from", day, "--json"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"reproduce.py table: {' '.join(cmd)} failed:\n{r.stderr}")
+    for line in r.stderr.splitlines():
+        print(f"table: {line}", file=sys.stderr)
+    board = json.loads(r.stdout)
+    if board["count"] != len(p.x_test) or board["first_window_end"] != iso(p.times[first_end]):
+        raise SystemExit(f"reproduce.py table: {folder}: the leaderboard scored {board['count']} windows from "
+                         f"{board['first_window_end']}, the training {len(p.x_test)} from {iso(p.times[first_end])}")
+    board["_command"] = " ".join(cmd)
+    return board
+
+
+def verdict(dm: dict | None) -> str:
+    if dm is None:
+        return "n/a"
+    if dm["p_value"] >= 0.05:
+        return f"no difference (p={dm['p_value']:.2g})"
+    return f"{'worse' if dm['statistic_hln'] > 0 else 'better'} (p={dm['p_value']:.2g})"
 
 
 def load_results(runs: list[Path]) -> list[dict]:
@@ -388,56 +422,80 @@ def load_results(runs: list[Path]) -> list[dict]:
 
 
 def cmd_table(args) -> int:
+    """The README table. Our figures and every DM verdict come from the native leaderboard (`trading-bot evaluate
+    --models DIR --json` over each coin's test windows); the study MINMAX RMSE it reports is checked against the one
+    training wrote to results.jsonl (Python, main.py's eval_result) and the largest difference is printed."""
     rows = load_results(args.runs)
     published = study_published(args.study_repo)
-    fmt = lambda x: "" if x is None else f"{x:.4f}"
+    bot = find_bot(args.bot)
     lines = ["| coin | family | study, published: test MINMAX RMSE step 1 / 5-step mean (runs) | ours, study setup: "
              "step 1 / 5-step mean (seeds) | DM vs persistence, study setup (step 1) | ours, bot setup: MINMAX RMSE / "
              "RMSE USD | DM vs persistence, bot setup |", "|---|---|---:|---:|---|---:|---|"]
+    worst = {"study": 0.0, "bot": 0.0}
+    commands = []
     for coin in COINS:
-        prep = {}
+        boards = {}   # (run, setup) -> {entry name: entry}
+        naive = {}
         for setup in ("study", "bot"):
-            if any(r["setup"] == setup and r["coin"] == coin for r in rows):
-                prep[setup] = prepare_study(coin) if setup == "study" else prepare_bot(coin)
-        naive = {r["setup"]: r for r in rows if r["coin"] == coin and r["family"] == "persistence"}
+            for run in sorted({r["_run"] for r in rows if r["setup"] == setup and r["coin"] == coin and r["family"] != "persistence"}):
+                p = prepare_study(coin) if setup == "study" else prepare_bot(coin)
+                b = native_board(bot, run, setup, coin, p)
+                commands.append(b["_command"])
+                boards[(run, setup)] = {e["name"]: e for e in b["entries"]}
+                if b["entries"]:
+                    e0 = b["entries"][0]
+                    naive[setup] = ([st["naive_study_minmax_rmse"] for st in e0["steps"]], e0["summary"]["naive"]["rmse"])
         for family in FAMILIES + ["persistence"]:
             cells = [coin, family]
             pub = published.get((coin, family))
             cells.append(f"{pub[0]:.4f} / {pub[1]:.4f} ({pub[2]})" if pub else ("" if family == "persistence" else "not in the study's files"))
             for setup in ("study", "bot"):
+                if family == "persistence":
+                    if setup not in naive:
+                        cells += ["", ""]
+                    else:
+                        m, usd = naive[setup]
+                        cells.append(f"{m[0]:.4f} / {np.mean(m):.4f}" if setup == "study" else f"{m[0]:.4f} / {usd:,.4g}")
+                        cells.append("")
+                    continue
                 mine = [r for r in rows if r["setup"] == setup and r["coin"] == coin and r["family"] == family]
                 if not mine:
                     cells += ["", ""]
                     continue
-                if setup == "study":
-                    s1 = np.mean([r["study_minmax_rmse"][0] for r in mine])
-                    sm = np.mean([np.mean(r["study_minmax_rmse"]) for r in mine])
-                    seeds = len([r for r in mine if r["seed"] is not None])
-                    cells.append(f"{s1:.4f} / {sm:.4f}" + (f" ({seeds})" if seeds else ""))
-                else:
-                    cells.append(f"{np.mean([r['study_minmax_rmse'][0] for r in mine]):.4f} / "
-                                 f"{np.mean([r['rmse_price'][0] for r in mine]):,.4g}")
-                if family == "persistence":
-                    cells.append("")
-                    continue
-                p = prep[setup]
-                e_naive = p.naive_test_price[:, 0] - p.y_test_price[:, 0]
-                vs = []
+                entries = []
                 for r in mine:
-                    e = predictions(r["_run"], setup, coin, family, r["seed"], p)[:, 0] - p.y_test_price[:, 0]
-                    vs.append(dm_hln(e, e_naive))
-                if len(vs) == 1:
-                    cells.append(verdict(*vs[0]))
+                    e = boards[(r["_run"], setup)].get(f"{family}-s{r['seed']}")
+                    if e is None:
+                        raise SystemExit(f"reproduce.py table: {family}-s{r['seed']} missing from the leaderboard of {r['_run']}/{setup}/{coin}")
+                    native = [st["study_minmax_rmse"] for st in e["steps"]]
+                    for a, b in zip(native, r["study_minmax_rmse"]):
+                        worst[setup] = max(worst[setup], abs(a - b) / abs(b))
+                    entries.append(e)
+                s1 = [e["steps"][0]["study_minmax_rmse"] for e in entries]
+                if setup == "study":
+                    sm = [np.mean([st["study_minmax_rmse"] for st in e["steps"]]) for e in entries]
+                    cells.append(f"{np.mean(s1):.4f} / {np.mean(sm):.4f} ({len(entries)})")
                 else:
-                    worse = sum(1 for st, pv in vs if pv < 0.05 and st > 0)
-                    better = sum(1 for st, pv in vs if pv < 0.05 and st < 0)
-                    cells.append(f"worse in {worse}, better in {better} of {len(vs)} seeds (p<0.05)")
+                    cells.append(f"{np.mean(s1):.4f} / {np.mean([e['summary']['model']['rmse'] for e in entries]):,.4g}")
+                dms = [e["steps"][0]["dm_naive_squared"] for e in entries]
+                if len(dms) == 1:
+                    cells.append(verdict(dms[0]))
+                else:
+                    worse = sum(1 for d in dms if d and d["p_value"] < 0.05 and d["statistic_hln"] > 0)
+                    better = sum(1 for d in dms if d and d["p_value"] < 0.05 and d["statistic_hln"] < 0)
+                    cells.append(f"worse in {worse}, better in {better} of {len(dms)} seeds (p<0.05)")
             lines.append("| " + " | ".join(cells) + " |")
     print("\n".join(lines))
     srcs = sorted({v[3] for v in published.values()})
     if srcs:
         print("\nPublished figures: mean over the runs of each file's `<family> Test MINMAX RMSE` lists "
               "(sydney-machine-learning/deeplearning-crypto, " + ", ".join(f"`{s}`" for s in srcs) + ").")
+    print("\nOurs and every DM verdict: `trading-bot evaluate --models RUN/SETUP/COIN --from DAY --json` on each coin's "
+          "test windows (step 1, squared loss, HLN, 5 %). Its study MINMAX RMSE differs from the one training computed in "
+          f"Python (main.py's eval_result) by at most {worst['study']:.1e} (study setup) and {worst['bot']:.1e} (bot "
+          "setup), relative: float32 inference.")
+    for c in commands:
+        print(f"table: {c}", file=sys.stderr)
     return 0
 
 
@@ -484,6 +542,8 @@ def main(argv=None) -> int:
     tb.add_argument("--runs", type=Path, nargs="+", default=[REPO_ROOT / "tools" / "study" / "runs"])
     tb.add_argument("--study-repo", type=Path, default=None,
                     help="sydney-machine-learning/deeplearning-crypto: a clone or its git directory")
+    tb.add_argument("--bot", type=Path, default=None,
+                    help="trading-bot binary (default: .build/release or .build/debug of this repository, else PATH)")
     sh = sub.add_parser("ship", help="copy the best bot-setup model per coin into models/ and scalers/")
     sh.add_argument("--runs", type=Path, nargs="+", default=[REPO_ROOT / "tools" / "study" / "runs"])
     sh.add_argument("--coins", nargs="+", default=list(COINS), choices=list(COINS))

@@ -103,14 +103,7 @@ extension Leaderboard {
 
     /// Writes leaderboard.json, predictions.csv and the SVG charts into `dir`; returns the paths written.
     public func write(to dir: String) throws -> [String] {
-        var written: [String] = []
-        func put(_ name: String, _ text: String) throws {
-            let path = (dir as NSString).appendingPathComponent(name)
-            try writeFile(text, to: path); written.append(path)
-        }
-        try put("leaderboard.json", try json())
-        try put("predictions.csv", predictionsCSV())
-        for c in charts() { try put(c.name, c.svg) }
-        return written
+        try writeFiles([("leaderboard.json", try json()), ("predictions.csv", predictionsCSV())]
+                       + charts().map { (name: $0.name, text: $0.svg) }, into: dir)
     }
 }

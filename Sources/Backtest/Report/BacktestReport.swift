@@ -135,16 +135,8 @@ public struct BacktestReport: Encodable {
     }
 
     public func write(to dir: String, result: BacktestResult) throws -> [String] {
-        var written: [String] = []
-        func put(_ name: String, _ text: String) throws {
-            let path = (dir as NSString).appendingPathComponent(name)
-            try writeFile(text, to: path); written.append(path)
-        }
-        try put("trades.csv", Self.tradesCSV(result.trades))
-        try put("equity.csv", Self.equityCSV(result.equity))
-        try put("report.json", try json())
-        try put("equity.svg", Self.chart(result.equity, symbol: settings.symbol))
-        return written
+        try writeFiles([("trades.csv", Self.tradesCSV(result.trades)), ("equity.csv", Self.equityCSV(result.equity)),
+                        ("report.json", try json()), ("equity.svg", Self.chart(result.equity, symbol: settings.symbol))], into: dir)
     }
 }
 

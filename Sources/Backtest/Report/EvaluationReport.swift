@@ -132,15 +132,8 @@ public struct EvaluationReport: Encodable {
 
     /// Writes predictions.csv, report.json and the SVG charts into `dir`; returns the paths written.
     public func write(to dir: String, series: ForecastSeries, closes: [Double], intervalMs: Int64) throws -> [String] {
-        var written: [String] = []
-        func put(_ name: String, _ text: String) throws {
-            let path = (dir as NSString).appendingPathComponent(name)
-            try writeFile(text, to: path); written.append(path)
-        }
-        try put("predictions.csv", Self.predictionsCSV(series, closes: closes))
-        try put("report.json", try json())
-        for c in Self.charts(series, summary: summary, intervalMs: intervalMs, target: targetColumn) { try put(c.name, c.svg) }
-        return written
+        let charts = Self.charts(series, summary: summary, intervalMs: intervalMs, target: targetColumn).map { (name: $0.name, text: $0.svg) }
+        return try writeFiles([("predictions.csv", Self.predictionsCSV(series, closes: closes)), ("report.json", try json())] + charts, into: dir)
     }
 }
 

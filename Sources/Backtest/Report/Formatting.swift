@@ -36,6 +36,15 @@ public struct ReportWriteError: Error, CustomStringConvertible {
     public var description: String { "\(path): cannot write (\(reason)); check the directory exists and is writable" }
 }
 
+/// Writes each (name, text) into `dir` in order; returns the paths written (the `--out DIR` of every report).
+func writeFiles(_ files: [(name: String, text: String)], into dir: String) throws -> [String] {
+    try files.map { f in
+        let path = (dir as NSString).appendingPathComponent(f.name)
+        try writeFile(f.text, to: path)
+        return path
+    }
+}
+
 func writeFile(_ text: String, to path: String) throws {
     let dir = (path as NSString).deletingLastPathComponent
     do {
