@@ -1,3 +1,4 @@
+import Exchange
 import Foundation
 
 extension Engine {
@@ -26,6 +27,11 @@ extension Engine {
         let commission = WireDecimal.round(qty * price * rate, scale: 8)
         realized = WireDecimal.round(realized, scale: 8)
         account.walletBalance += realized - commission
+        if isIsolated(account, order.symbol) {
+            let wallet = MarginBook.isolatedWallet(account.isolatedWallet[order.symbol] ?? 0, position: current.amount, fill: signed,
+                                                   price: price, leverage: leverage(account, order.symbol))
+            account.isolatedWallet[order.symbol] = wallet == 0 ? nil : wallet
+        }
         account.positions[order.symbol] = (amount: amount, entry: entry, updateTime: t)
         accounts[order.apiKey] = account
 

@@ -1,3 +1,4 @@
+import Exchange
 import Foundation
 
 /// JSON shapes exactly as Binance USDⓈ-M sends them (strings for prices and quantities).
@@ -108,6 +109,7 @@ extension Engine {
             let r = positionRecord(account, symbol, at: t)
             let notional = r.positionAmt * r.markPrice
             let isolated = r.marginType == "ISOLATED"
+            let line = marginLines(account, at: t)[symbol]
             return .object([
                 ("symbol", .string(symbol)),
                 ("positionAmt", .string(WireDecimal.format(r.positionAmt, scale: qp(symbol)))),
@@ -119,11 +121,11 @@ extension Engine {
                 ("leverage", .string(String(r.leverage))),
                 ("maxNotionalValue", .string("1000000")),
                 ("marginType", .string(isolated ? "isolated" : "cross")),
-                ("isolatedMargin", .string("0.00000000")),
+                ("isolatedMargin", money(line?.isolatedMargin ?? 0)),
                 ("isAutoAddMargin", .string("false")),
                 ("positionSide", .string("BOTH")),
                 ("notional", .string(WireDecimal.plain(WireDecimal.round(notional, scale: 8)))),
-                ("isolatedWallet", .string("0")),
+                ("isolatedWallet", .string(WireDecimal.plain(line?.isolatedWallet ?? 0))),
                 ("updateTime", .int(r.updateTime)),
             ])
         })
@@ -135,10 +137,9 @@ extension Engine {
             let r = positionRecord(account, symbol, at: t)
             guard r.positionAmt != 0 else { return nil }
             let notional = WireDecimal.round(r.positionAmt * r.markPrice, scale: 8)
-            let im = WireDecimal.round(WireDecimal.abs(notional) / Decimal(r.leverage), scale: 8)
             // v3 has no marginType: as on Binance, only an isolated position carries a non-zero isolated wallet/margin.
-            let wallet: Decimal = r.marginType == "ISOLATED" ? im : 0
-            let isolatedMargin: Decimal = r.marginType == "ISOLATED" ? wallet + r.unrealizedProfit : 0
+            let line = marginLines(account, at: t)[symbol]
+            let pim = line?.positionInitialMargin ?? 0, oim = line?.openOrderInitialMargin ?? 0
             return .object([
                 ("symbol", .string(symbol)),
                 ("positionSide", .string("BOTH")),
@@ -148,14 +149,14 @@ extension Engine {
                 ("markPrice", .string(WireDecimal.format(r.markPrice, scale: 8))),
                 ("unRealizedProfit", .string(WireDecimal.format(r.unrealizedProfit, scale: 8))),
                 ("liquidationPrice", .string("0")),
-                ("isolatedMargin", .string(WireDecimal.plain(isolatedMargin))),
+                ("isolatedMargin", plain8(line?.isolatedMargin ?? 0)),
                 ("notional", .string(WireDecimal.plain(notional))),
                 ("marginAsset", .string("USDT")),
-                ("isolatedWallet", .string(WireDecimal.plain(wallet))),
-                ("initialMargin", .string(WireDecimal.plain(im))),
+                ("isolatedWallet", .string(WireDecimal.plain(line?.isolatedWallet ?? 0))),
+                ("initialMargin", plain8(pim + oim)),
                 ("maintMargin", .string(WireDecimal.plain(WireDecimal.round(WireDecimal.abs(notional) * dec("0.004"), scale: 8)))),
-                ("positionInitialMargin", .string(WireDecimal.plain(im))),
-                ("openOrderInitialMargin", .string("0")),
+                ("positionInitialMargin", plain8(pim)),
+                ("openOrderInitialMargin", plain8(oim)),
                 ("adl", .int(0)),
                 ("bidNotional", .string("0")),
                 ("askNotional", .string("0")),
@@ -165,18 +166,20 @@ extension Engine {
     }
 
     func money(_ d: Decimal) -> WireJSON { .string(WireDecimal.format(d, scale: 8)) }
+    /// Rounded to 8 decimals, no trailing zeros (Binance's per-position margin strings: "0", "123.4").
+    func plain8(_ d: Decimal) -> WireJSON { .string(WireDecimal.plain(WireDecimal.round(d, scale: 8))) }
 
     /// GET /fapi/v2/balance and /fapi/v3/balance.
     func balanceJSON(_ account: Account, at t: Int64) -> WireJSON {
-        let avail = available(account, at: t)
+        let m = marginSummary(account, at: t)
         return .array([.object([
             ("accountAlias", .string("SgsR")),
             ("asset", .string("USDT")),
-            ("balance", money(account.walletBalance)),
-            ("crossWalletBalance", money(account.walletBalance)),
-            ("crossUnPnl", money(unrealized(account, at: t))),
-            ("availableBalance", money(avail)),
-            ("maxWithdrawAmount", money(max(0, avail))),
+            ("balance", money(m.walletBalance)),
+            ("crossWalletBalance", money(m.crossWalletBalance)),
+            ("crossUnPnl", money(m.crossUnPnl)),
+            ("availableBalance", money(m.availableBalance)),
+            ("maxWithdrawAmount", money(m.maxWithdrawAmount)),
             ("marginAvailable", .bool(true)),
             ("updateTime", .int(t)),
         ])])
@@ -184,23 +187,21 @@ extension Engine {
 
     /// GET /fapi/v2/account and /fapi/v3/account (v3 lists only open positions, fewer flags).
     func accountJSON(_ account: Account, at t: Int64, v3: Bool) -> WireJSON {
-        let upnl = unrealized(account, at: t)
-        let pim = positionInitialMargin(account, at: t)
-        let oim = openOrderInitialMargin(account)
-        let avail = available(account, at: t)
+        let m = marginSummary(account, at: t)
+        let lines = marginLines(account, at: t)
         let asset: WireJSON = .object([
             ("asset", .string("USDT")),
-            ("walletBalance", money(account.walletBalance)),
-            ("unrealizedProfit", money(upnl)),
-            ("marginBalance", money(account.walletBalance + upnl)),
+            ("walletBalance", money(m.walletBalance)),
+            ("unrealizedProfit", money(m.unrealizedProfit)),
+            ("marginBalance", money(m.marginBalance)),
             ("maintMargin", money(0)),
-            ("initialMargin", money(pim + oim)),
-            ("positionInitialMargin", money(pim)),
-            ("openOrderInitialMargin", money(oim)),
-            ("crossWalletBalance", money(account.walletBalance)),
-            ("crossUnPnl", money(upnl)),
-            ("availableBalance", money(avail)),
-            ("maxWithdrawAmount", money(max(0, avail))),
+            ("initialMargin", money(m.initialMargin)),
+            ("positionInitialMargin", money(m.positionInitialMargin)),
+            ("openOrderInitialMargin", money(m.openOrderInitialMargin)),
+            ("crossWalletBalance", money(m.crossWalletBalance)),
+            ("crossUnPnl", money(m.crossUnPnl)),
+            ("availableBalance", money(m.availableBalance)),
+            ("maxWithdrawAmount", money(m.maxWithdrawAmount)),
             ("marginAvailable", .bool(true)),
             ("updateTime", .int(t)),
         ])
@@ -209,23 +210,24 @@ extension Engine {
             let r = positionRecord(account, symbol, at: t)
             if v3 && r.positionAmt == 0 { return nil }
             let notional = WireDecimal.round(r.positionAmt * r.markPrice, scale: 8)
-            let im = WireDecimal.round(WireDecimal.abs(notional) / Decimal(r.leverage), scale: 8)
+            let line = lines[symbol]
+            let pim = line?.positionInitialMargin ?? 0, oim = line?.openOrderInitialMargin ?? 0
             var pairs: [(String, WireJSON)] = [
                 ("symbol", .string(symbol)),
                 ("positionSide", .string("BOTH")),
                 ("positionAmt", .string(WireDecimal.format(r.positionAmt, scale: qp(symbol)))),
                 ("unrealizedProfit", money(r.unrealizedProfit)),
-                ("isolatedMargin", money(0)),
+                ("isolatedMargin", money(line?.isolatedMargin ?? 0)),
                 ("notional", .string(WireDecimal.plain(notional))),
-                ("isolatedWallet", .string("0")),
-                ("initialMargin", .string(WireDecimal.plain(im))),
+                ("isolatedWallet", .string(WireDecimal.plain(line?.isolatedWallet ?? 0))),
+                ("initialMargin", plain8(pim + oim)),
                 ("maintMargin", .string("0")),
                 ("updateTime", .int(r.updateTime)),
             ]
             if !v3 {
                 pairs += [
-                    ("positionInitialMargin", .string(WireDecimal.plain(im))),
-                    ("openOrderInitialMargin", .string("0")),
+                    ("positionInitialMargin", plain8(pim)),
+                    ("openOrderInitialMargin", plain8(oim)),
                     ("leverage", .string(String(r.leverage))),
                     ("isolated", .bool(r.marginType == "ISOLATED")),
                     ("entryPrice", .string(WireDecimal.plain(r.entryPrice))),
@@ -243,17 +245,17 @@ extension Engine {
                     ("canWithdraw", .bool(true)), ("updateTime", .int(0)), ("multiAssetsMargin", .bool(false)), ("tradeGroupId", .int(-1))]
         }
         top += [
-            ("totalInitialMargin", money(pim + oim)),
+            ("totalInitialMargin", money(m.initialMargin)),
             ("totalMaintMargin", money(0)),
-            ("totalWalletBalance", money(account.walletBalance)),
-            ("totalUnrealizedProfit", money(upnl)),
-            ("totalMarginBalance", money(account.walletBalance + upnl)),
-            ("totalPositionInitialMargin", money(pim)),
-            ("totalOpenOrderInitialMargin", money(oim)),
-            ("totalCrossWalletBalance", money(account.walletBalance)),
-            ("totalCrossUnPnl", money(upnl)),
-            ("availableBalance", money(avail)),
-            ("maxWithdrawAmount", money(max(0, avail))),
+            ("totalWalletBalance", money(m.walletBalance)),
+            ("totalUnrealizedProfit", money(m.unrealizedProfit)),
+            ("totalMarginBalance", money(m.marginBalance)),
+            ("totalPositionInitialMargin", money(m.positionInitialMargin)),
+            ("totalOpenOrderInitialMargin", money(m.openOrderInitialMargin)),
+            ("totalCrossWalletBalance", money(m.crossWalletBalance)),
+            ("totalCrossUnPnl", money(m.crossUnPnl)),
+            ("availableBalance", money(m.availableBalance)),
+            ("maxWithdrawAmount", money(m.maxWithdrawAmount)),
             ("assets", .array([asset])),
             ("positions", .array(positions)),
         ]

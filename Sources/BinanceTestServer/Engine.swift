@@ -1,3 +1,4 @@
+import Exchange
 import Foundation
 
 /// The simulated exchange behind the HTTP layer: accounts, orders, positions, candles.
@@ -15,6 +16,8 @@ final class Engine {
         var positions: [String: (amount: Decimal, entry: Decimal, updateTime: Int64)] = [:]
         var leverage: [String: Int] = [:]
         var marginType: [String: String] = [:]   // "CROSSED" / "ISOLATED"
+        /// Margin moved out of the cross wallet into each isolated position's wallet (walletBalance includes it).
+        var isolatedWallet: [String: Decimal] = [:]
         /// Hedge mode (POST /fapi/v1/positionSide/dual): orders then carry positionSide LONG / SHORT.
         var dualSidePosition = false
     }
@@ -97,29 +100,34 @@ final class Engine {
         accounts[apiKey]?.positions[symbol]?.amount ?? 0
     }
 
-    func unrealized(_ account: Account, at t: Int64) -> Decimal {
-        account.positions.reduce(Decimal(0)) { sum, entry in
-            guard entry.value.amount != 0, let mark = price(entry.key, at: t) else { return sum }
-            return sum + entry.value.amount * (mark - entry.value.entry)
+    func isIsolated(_ account: Account, _ symbol: String) -> Bool { account.marginType[symbol] == "ISOLATED" }
+
+    /// Each symbol with a position or open orders, as Binance's margin arithmetic sees it (mark = last price, or the
+    /// entry before there is one).
+    func marginLines(_ account: Account, at t: Int64) -> [String: MarginBook.Line] {
+        var lines: [String: MarginBook.Line] = [:]
+        func line(_ symbol: String) -> MarginBook.Line {
+            let pos = account.positions[symbol] ?? (amount: 0, entry: 0, updateTime: 0)
+            return MarginBook.Line(amount: pos.amount, entry: pos.entry, mark: price(symbol, at: t) ?? pos.entry,
+                                   leverage: leverage(account, symbol), isolated: isIsolated(account, symbol),
+                                   isolatedWallet: account.isolatedWallet[symbol] ?? 0)
         }
+        for (symbol, pos) in account.positions where pos.amount != 0 { lines[symbol] = line(symbol) }
+        for o in orders where o.apiKey == account.apiKey && o.isOpen && !o.reduceOnly {
+            var l = lines[o.symbol] ?? line(o.symbol)
+            l.openOrderInitialMargin += o.remainingQty * o.price / Decimal(leverage(account, o.symbol))
+            lines[o.symbol] = l
+        }
+        return lines
     }
 
-    func positionInitialMargin(_ account: Account, at t: Int64) -> Decimal {
-        account.positions.reduce(Decimal(0)) { sum, entry in
-            guard entry.value.amount != 0 else { return sum }
-            let mark = price(entry.key, at: t) ?? entry.value.entry
-            return sum + WireDecimal.abs(entry.value.amount) * mark / Decimal(leverage(account, entry.key))
-        }
+    /// The asset's balance fields (/fapi/v3/account, /fapi/v3/balance), unrounded.
+    func marginSummary(_ account: Account, at t: Int64) -> MarginBook.Summary {
+        MarginBook.summary(walletBalance: account.walletBalance, lines: Array(marginLines(account, at: t).values))
     }
 
-    func openOrderInitialMargin(_ account: Account) -> Decimal {
-        orders.reduce(Decimal(0)) { sum, o in
-            guard o.apiKey == account.apiKey, o.isOpen, !o.reduceOnly else { return sum }
-            return sum + o.remainingQty * o.price / Decimal(leverage(account, o.symbol))
-        }
-    }
+    func unrealized(_ account: Account, at t: Int64) -> Decimal { marginSummary(account, at: t).unrealizedProfit }
 
-    func available(_ account: Account, at t: Int64) -> Decimal {
-        account.walletBalance + unrealized(account, at: t) - positionInitialMargin(account, at: t) - openOrderInitialMargin(account)
-    }
+    /// Binance's availableBalance: from the cross side only, never below 0.
+    func available(_ account: Account, at t: Int64) -> Decimal { marginSummary(account, at: t).availableBalance }
 }

@@ -26,6 +26,8 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
     private var entryPrice: Decimal = 0
     private var leverage = 1
     private var marginMode: MarginMode = .isolated
+    /// An isolated position's margin, moved out of the cross part of `wallet` (which includes it), as Binance does.
+    private var isolatedWallet: Decimal = 0
     private var orders: [String: Order] = [:]
     private var sequence = 0
 
@@ -51,6 +53,8 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
             entryPrice = entry
         }
         leverage = saved["leverage"].flatMap(Int.init) ?? 1
+        marginMode = saved["margin_mode"].flatMap(MarginMode.init(rawValue:)) ?? .isolated
+        isolatedWallet = saved["isolated_wallet"].flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } ?? 0
         sequence = saved["sequence"].flatMap(Int.init) ?? 0
         for (key, value) in saved where key.hasPrefix("order:") {
             let cid = String(key.dropFirst(6))
@@ -59,7 +63,8 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
     }
 
     private func persist() throws {
-        var values: [String: String] = ["wallet": "\(wallet)", "leverage": String(leverage), "sequence": String(sequence)]
+        var values: [String: String] = ["wallet": "\(wallet)", "leverage": String(leverage), "sequence": String(sequence),
+                                        "margin_mode": marginMode.rawValue, "isolated_wallet": "\(isolatedWallet)"]
         if let positionSide {
             values["position_side"] = positionSide.rawValue
             values["position_amount"] = "\(positionAmount)"
@@ -95,23 +100,26 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
         return price
     }
 
-    /// Binance's availableBalance for one position: wallet + unrealized P&L − the position's initial margin, both
-    /// at `mark`. Call with the lock held.
-    private func availableLocked(mark: Decimal) -> (available: Decimal, margin: Decimal, unrealized: Decimal) {
-        guard let positionSide else { return (wallet, 0, 0) }
-        let margin = positionAmount * mark / Decimal(max(leverage, 1))
-        let unrealized = (mark - entryPrice) * positionAmount * (positionSide == .long ? 1 : -1)
-        return (wallet + unrealized - margin, margin, unrealized)
+    /// The position as Binance's margin arithmetic sees it at `mark`. Call with the lock held.
+    private func lineLocked(mark: Decimal) -> MarginBook.Line {
+        let signed = positionSide == nil ? 0 : (positionSide == .long ? positionAmount : -positionAmount)
+        return MarginBook.Line(amount: signed, entry: entryPrice, mark: mark, leverage: leverage,
+                               isolated: marginMode == .isolated, isolatedWallet: isolatedWallet)
+    }
+
+    /// Binance's balance fields (the same rule as the exchange's /fapi/v3/account) at `mark`. Call with the lock held.
+    private func summaryLocked(mark: Decimal) -> MarginBook.Summary {
+        MarginBook.summary(walletBalance: wallet, lines: positionSide == nil ? [] : [lineLocked(mark: mark)])
     }
 
     public func fetchBalance() async throws -> Balance {
         let quote = try await market.market(symbolName).settle ?? "USDT"
         let mark = locked { positionSide == nil } ? 0 : try await currentPrice(method: "fetchBalance")
         return locked {
-            let a = availableLocked(mark: mark)
+            let a = summaryLocked(mark: mark)
             // As /fapi/v3/account answers: availableBalance, initialMargin and marginBalance with 8 decimals.
-            return Balance(currencies: [quote: CurrencyBalance(free: Precision.booked(a.available), used: Precision.booked(a.margin),
-                                                               total: Precision.booked(wallet + a.unrealized))])
+            return Balance(currencies: [quote: CurrencyBalance(free: Precision.booked(a.availableBalance), used: Precision.booked(a.initialMargin),
+                                                               total: Precision.booked(a.marginBalance))])
         }
     }
 
@@ -151,7 +159,10 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
             let opening: Decimal = reduceOnly ? 0 : (current == 0 || (current > 0) == (signed > 0)) ? amount : max(0, amount - abs(current))
             if opening > 0 {
                 let needed = opening * fillPrice / Decimal(max(leverage, 1)) + opening * fillPrice * PaperExchange.takerFee
-                let available = availableLocked(mark: mark).available + (opening < amount ? availableLocked(mark: mark).margin : 0)
+                // A flip also frees the closed position's margin: its isolated wallet, or its cross initial margin.
+                let line = lineLocked(mark: mark)
+                let freed = opening < amount ? (line.isolated ? line.isolatedWallet : line.positionInitialMargin) : 0
+                let available = summaryLocked(mark: mark).availableBalance + freed
                 if needed > available {
                     throw ExchangeFailure(.insufficientFunds, exchange: "dry-run", code: -2019,
                                           message: "Margin is insufficient. (\(PaperExchange.cents(needed)) needed, \(PaperExchange.cents(available)) available)",
@@ -169,6 +180,9 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
                 entryPrice = Precision.booked(current == 0 ? fillPrice : (entryPrice * abs(current) + fillPrice * abs(signed)) / abs(next))
             }
             wallet -= fee
+            if marginMode == .isolated {
+                isolatedWallet = MarginBook.isolatedWallet(isolatedWallet, position: current, fill: signed, price: fillPrice, leverage: leverage)
+            }
             positionAmount = abs(next)
             positionSide = next == 0 ? nil : (next > 0 ? .long : .short)
             if next == 0 { entryPrice = 0 }
@@ -208,7 +222,14 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
         }
     }
 
-    public func setMarginMode(_ mode: MarginMode, symbol: String) async throws { locked { marginMode = mode } }
+    /// Binance refuses a change while a position is open (-4048); dry-run then keeps the position's mode.
+    public func setMarginMode(_ mode: MarginMode, symbol: String) async throws {
+        try locked {
+            guard positionSide == nil else { return }
+            marginMode = mode
+            try persist()
+        }
+    }
 
     static func cents(_ value: Decimal) -> String {
         Precision.format(Precision.toStep(value, step: Decimal(string: "0.01") ?? 1, rounding: .round))
