@@ -18,7 +18,8 @@ final class DryRunMarginModeTests: XCTestCase {
             let clock = venue.server.clock
             clock.set(ms: venue.after(5))
             let exchange = venue.client(signed: true)
-            let paper = try PaperExchange(market: venue.client(signed: false), journal: try LoopbackVenue.journal(), symbol: Self.btc,
+            let journal = try LoopbackVenue.journal()
+            let paper = try PaperExchange(market: venue.client(signed: false), journal: journal, symbol: Self.btc,
                                           timeframe: .oneDay, startingBalance: 10_000, now: { clock.nowMs })
             if mode == .isolated { try await exchange.setMarginMode(mode, symbol: Self.btc) }   // the account starts cross
             try await paper.setMarginMode(mode, symbol: Self.btc)
@@ -56,6 +57,11 @@ final class DryRunMarginModeTests: XCTestCase {
             XCTAssertEqual(outcomes, [expected, expected], "\(mode): the exchange's and dry-run's margin check")
             let after = try await exchange.fetchBalance()["USDT"], dryAfter = try await paper.fetchBalance()["USDT"]
             XCTAssertEqual(dryAfter, after, "\(mode): after the add")
+            // A restart reads the margin mode and the isolated wallet back from the journal.
+            let restarted = try PaperExchange(market: venue.client(signed: false), journal: journal, symbol: Self.btc,
+                                              timeframe: .oneDay, startingBalance: 10_000, now: { clock.nowMs })
+            let again = try await restarted.fetchBalance()["USDT"]
+            XCTAssertEqual(again, after, "\(mode): after a restart")
             await venue.stop()
         }
     }

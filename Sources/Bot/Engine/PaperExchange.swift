@@ -7,7 +7,8 @@ import Foundation
 /// check (-2019 "Margin is insufficient." when the initial margin plus the fee exceeds the available balance), so
 /// dry-run sees the refusals live sees. Its own price reads (fills, balance) use `fetchLastPrices`, never the ticker
 /// the bot reads through it, so the market sees the bot's ticker reads exactly as live makes them: a price that moves
-/// between the bot's sizing read and its order moves in the same place in both modes. The simulated account is kept in
+/// between the bot's sizing read and its order moves in the same place in both modes. Its balance follows the
+/// exchange's margin rule (`MarginBook`) for both margin modes. The simulated account is kept in
 /// the journal so it survives restarts. It needs no keys and never sends an order anywhere.
 public final class PaperExchange: Exchange, @unchecked Sendable {
     public static let takerFee = Decimal(string: "0.0005") ?? 0
