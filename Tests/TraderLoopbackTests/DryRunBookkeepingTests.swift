@@ -26,6 +26,9 @@ final class DryRunBookkeepingTests: XCTestCase {
                                       timeframe: .oneDay, startingBalance: 10_000, now: { clock.nowMs })
         try await exchange.setLeverage(2, symbol: Self.eth)
         try await paper.setLeverage(2, symbol: Self.eth)
+        // The bot's default margin mode, set on both as the bot sets it (the exchange's account starts cross).
+        try await exchange.setMarginMode(.isolated, symbol: Self.eth)
+        try await paper.setMarginMode(.isolated, symbol: Self.eth)
 
         // Two buys at different prices (entry 46.00455 / 0.023 = 2000.19782608…), then the close.
         let steps: [(price: String, side: OrderSide, amount: String, reduceOnly: Bool)] = [
