@@ -1,3 +1,4 @@
+import Exchange
 import Foundation
 
 /// Order placement with Binance's checks, in Binance's order: enums, filters, reduce-only,
@@ -122,7 +123,9 @@ extension Engine {
         let opening: Decimal = (position == 0 || (position > 0) == (signed > 0)) ? qty : max(0, qty - WireDecimal.abs(position))
         if !reduceOnly && opening > 0 {
             let needed = opening * refPrice / Decimal(leverage(account, spec.symbol)) + opening * refPrice * options.takerFeeRate
-            if needed > available(account, at: t) { throw APIError.marginInsufficient }
+            let room = MarginBook.availableForOpening(marginSummary(account, at: t), position: marginLines(account, at: t)[spec.symbol],
+                                                      opening: opening, amount: qty)
+            if needed > room { throw APIError.marginInsufficient }
         }
 
         let order = OrderRecord(

@@ -71,6 +71,14 @@ public enum MarginBook {
                        availableBalance: available, maxWithdrawAmount: max(0, min(available, crossWallet - isolatedOrders)))
     }
 
+    /// What an order that opens `opening` of `amount` may use: the available balance, plus, when it flips the
+    /// position (closes all of it first), the margin the close frees (the isolated wallet, or the cross position's
+    /// initial margin). Binance's check: opening × price / leverage + opening × price × taker fee ≤ this.
+    public static func availableForOpening(_ summary: Summary, position line: Line?, opening: Decimal, amount: Decimal) -> Decimal {
+        guard let line, opening < amount, line.amount != 0 else { return summary.availableBalance }
+        return summary.availableBalance + (line.isolated ? line.isolatedWallet : line.positionInitialMargin)
+    }
+
     /// An isolated position's wallet after a fill of `signed` (buy > 0) at `price` on `position`: the part that
     /// opens exposure moves its initial margin at the fill price in; the part that closes takes its share of the
     /// wallet back to the cross wallet (all of it when the position closes). Booked with 8 decimals.

@@ -65,4 +65,41 @@ final class DryRunMarginModeTests: XCTestCase {
             await venue.stop()
         }
     }
+
+    func testAFlipMayUseTheMarginItsCloseFreesOnBothSides() async throws {
+        for mode in [MarginMode.isolated, .cross] {
+            let venue = try await LoopbackVenue()
+            defer { Task { await venue.stop() } }
+            let clock = venue.server.clock
+            clock.set(ms: venue.after(5))
+            let exchange = venue.client(signed: true)
+            let paper = try PaperExchange(market: venue.client(signed: false), journal: try LoopbackVenue.journal(), symbol: Self.btc,
+                                          timeframe: .oneDay, startingBalance: 10_000, now: { clock.nowMs })
+            for side in [exchange as any Exchange, paper] {
+                try await side.setMarginMode(mode, symbol: Self.btc)
+                try await side.setLeverage(5, symbol: Self.btc)
+            }
+            venue.server.setPrice(symbol: "BTCUSDT", price: 60_000)
+            // Long 0.1 at 60000 (fee 3, margin 1200): free 8797 in both modes. Selling 0.9 closes it and opens 0.8
+            // short, which needs 0.8 × (12000 + 30) = 9624: more than 8797, within 8797 + the 1200 the close frees.
+            var outcomes: [String] = []
+            for side in [exchange as any Exchange, paper] {
+                _ = try await side.createOrder(symbol: Self.btc, type: .market, side: .buy, amount: Decimal(string: "0.1")!, price: nil,
+                                               params: ["clientOrderId": .string("long-\(mode)")])
+                let free = try await side.fetchBalance()["USDT"]?.free
+                XCTAssertEqual(free, 8797, "\(mode)")
+                do {
+                    _ = try await side.createOrder(symbol: Self.btc, type: .market, side: .sell, amount: Decimal(string: "0.9")!, price: nil,
+                                                   params: ["clientOrderId": .string("flip-\(mode)")])
+                    outcomes.append("filled")
+                } catch let failure as ExchangeFailure {
+                    outcomes.append("\(failure.kind) \(failure.code.map(String.init) ?? "")")
+                }
+            }
+            XCTAssertEqual(outcomes, ["filled", "filled"], "\(mode): the exchange's and dry-run's check on a flip")
+            let booked = try await exchange.fetchBalance()["USDT"], simulated = try await paper.fetchBalance()["USDT"]
+            XCTAssertEqual(simulated, booked, "\(mode): after the flip")
+            await venue.stop()
+        }
+    }
 }

@@ -160,10 +160,8 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
             let opening: Decimal = reduceOnly ? 0 : (current == 0 || (current > 0) == (signed > 0)) ? amount : max(0, amount - abs(current))
             if opening > 0 {
                 let needed = opening * fillPrice / Decimal(max(leverage, 1)) + opening * fillPrice * PaperExchange.takerFee
-                // A flip also frees the closed position's margin: its isolated wallet, or its cross initial margin.
-                let line = lineLocked(mark: mark)
-                let freed = opening < amount ? (line.isolated ? line.isolatedWallet : line.positionInitialMargin) : 0
-                let available = summaryLocked(mark: mark).availableBalance + freed
+                let available = MarginBook.availableForOpening(summaryLocked(mark: mark), position: lineLocked(mark: mark),
+                                                               opening: opening, amount: amount)
                 if needed > available {
                     throw ExchangeFailure(.insufficientFunds, exchange: "dry-run", code: -2019,
                                           message: "Margin is insufficient. (\(PaperExchange.cents(needed)) needed, \(PaperExchange.cents(available)) available)",
