@@ -162,6 +162,13 @@ public final class BinanceTestServer: @unchecked Sendable {
         return locked { engine.accounts[apiKey].map { engine.available($0, at: t) } }
     }
 
+    /// The available balance before its clamp at 0 (`MarginBook.Summary.marginHeadroom`): what tests check to show
+    /// orders never over-commit the wallet.
+    public func marginHeadroom(apiKey: String) -> Decimal? {
+        let t = clock.nowMs
+        return locked { engine.accounts[apiKey].map { engine.marginSummary($0, at: t).marginHeadroom } }
+    }
+
     public func trades(apiKey: String? = nil) -> [TradeRecord] {
         locked { engine.trades.filter { apiKey == nil || $0.apiKey == apiKey } }
     }

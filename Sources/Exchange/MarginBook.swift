@@ -50,6 +50,9 @@ public enum MarginBook {
         public var openOrderInitialMargin: Decimal
         public var availableBalance: Decimal
         public var maxWithdrawAmount: Decimal
+        /// availableBalance before Binance's clamp at 0: negative when the margin in use exceeds what the cross side
+        /// holds, so a check for over-commitment has something to see (the clamped field never goes below 0).
+        public var marginHeadroom: Decimal
         public var initialMargin: Decimal { positionInitialMargin + openOrderInitialMargin }
         public var marginBalance: Decimal { walletBalance + unrealizedProfit }
     }
@@ -63,12 +66,14 @@ public enum MarginBook {
         let crossUnPnl = cross.reduce(Decimal(0)) { $0 + $1.unrealizedProfit }
         let crossInitial = cross.reduce(Decimal(0)) { $0 + $1.initialMargin }
         let isolatedOrders = isolated.reduce(Decimal(0)) { $0 + $1.openOrderInitialMargin }
-        let available = max(0, crossWallet + crossUnPnl - crossInitial - isolatedOrders)
+        let headroom = crossWallet + crossUnPnl - crossInitial - isolatedOrders
+        let available = max(0, headroom)
         return Summary(walletBalance: walletBalance, crossWalletBalance: crossWallet,
                        unrealizedProfit: lines.reduce(Decimal(0)) { $0 + $1.unrealizedProfit }, crossUnPnl: crossUnPnl,
                        positionInitialMargin: lines.reduce(Decimal(0)) { $0 + $1.positionInitialMargin },
                        openOrderInitialMargin: lines.reduce(Decimal(0)) { $0 + $1.openOrderInitialMargin },
-                       availableBalance: available, maxWithdrawAmount: max(0, min(available, crossWallet - isolatedOrders)))
+                       availableBalance: available, maxWithdrawAmount: max(0, min(available, crossWallet - isolatedOrders)),
+                       marginHeadroom: headroom)
     }
 
     /// What an order that opens `opening` of `amount` may use: the available balance, plus, when it flips the

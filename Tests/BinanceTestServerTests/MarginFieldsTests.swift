@@ -86,6 +86,8 @@ final class MarginFieldsTests: ServerTestCase {
             XCTAssertEqual(asset["maxWithdrawAmount"] as? String, cross ? "0.00000000" : "395.20000000", type)
             XCTAssertEqual(position["isolatedWallet"] as? String, cross ? "0" : "9600", type)
             XCTAssertEqual(position["isolatedMargin"] as? String, cross ? "0.00000000" : "9280.00000000", type)
+            // The clamp hides the shortfall on the wire; the headroom the over-commitment checks read keeps it.
+            XCTAssertEqual(server.marginHeadroom(apiKey: "test-key"), cross ? Decimal(string: "-244.8") : Decimal(string: "395.2"), type)
             let s = server!
             _ = try? blocking { await s.stop() }
         }

@@ -145,7 +145,8 @@ final class MultiSymbolSoakTests: XCTestCase {
             XCTAssertTrue(reached, "bot ended or stalled at candle \(i): \(log.bySymbol) \(bot.stdout().suffix(2000)) \(bot.stderr().suffix(2000))")
             guard reached else { break }
             // One wallet: the server's free balance after every pass (read in-process: /_test/state carries every order).
-            if let free = exchange.server.availableBalance(apiKey: TestExchange.apiKey) {
+            // Before Binance's clamp at 0 (availableBalance never goes below it), so over-commitment would show.
+            if let free = exchange.server.marginHeadroom(apiKey: TestExchange.apiKey) {
                 lowestFree = min(lowestFree ?? free, free)
                 freeReads += 1
             }
