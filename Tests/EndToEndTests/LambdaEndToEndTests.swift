@@ -218,6 +218,10 @@ final class LambdaEndToEndTests: XCTestCase {
         other.enqueue("writer")
         let written = try XCTUnwrap(other.waitForOutcomes(1).first, writer.stderr())
         XCTAssertEqual(written.json["status"] as? String, "done", "\(written.json)")
+        // The writer sends its alerts and uploads the journal once more after answering (its SNS cursor); a second
+        // sandbox only runs once that one is done (reserved concurrency 1), so wait for it to exit, or its last upload
+        // races the held copy's retry and both end in 412.
+        writer.process.waitUntilExit()
         try setup.exchange.setClock(setup.scenario.after(first + 1))
         setup.runtime.enqueue("from-held-copy")
         let outcome = try XCTUnwrap(setup.runtime.waitForOutcomes(1).first, held.stderr())
