@@ -57,13 +57,15 @@ final class ConfiguredCandlesBacktestTests: XCTestCase {
         return path
     }
 
-    func backtest(_ arguments: [String]) throws -> Run {
+    func backtest(_ arguments: [String]) throws -> Run { try command("backtest", arguments) }
+
+    func command(_ name: String, _ arguments: [String]) throws -> Run {
         let binary = repo.appendingPathComponent(".build/debug/trading-bot")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no built trading-bot at \(binary.path)") }
         let p = Process()
         p.executableURL = binary
         p.currentDirectoryURL = repo
-        p.arguments = ["backtest"] + arguments
+        p.arguments = [name] + arguments
         p.environment = ["PATH": "/usr/bin:/bin"]
         let out = directory.appendingPathComponent("out-\(UUID().uuidString)"), err = directory.appendingPathComponent("err-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -189,5 +191,24 @@ final class ConfiguredCandlesBacktestTests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("ETH/USDT:USDT: --market-filters") && missing.stderr.contains("no entry for symbol ETHUSDT"), missing.stderr)
         XCTAssertFalse(missing.stderr.contains("BTC/USDT:USDT: --market-filters"), missing.stderr)
+    }
+
+    /// `evaluate` reads the same CANDLES_PATH: each symbol's file with its own model, exactly as with explicit files.
+    func testEvaluateWithoutCandlesReadsEachSymbolsCandlesPath() throws {
+        let cfg = try config(sections: Self.configured)
+        let fromConfig = try command("evaluate", ["--config", cfg, "--from", "2020-01-01"])
+        XCTAssertEqual(fromConfig.status, 0, fromConfig.stderr)
+        let explicit = try command("evaluate", ["--config", cfg, "--from", "2020-01-01",
+                                                "--candles", "BTC/USDT:USDT=" + directory.appendingPathComponent("data/coin_Bitcoin.csv").path,
+                                                "--candles", "ETH/USDT:USDT=" + directory.appendingPathComponent("data/coin_Ethereum.csv").path])
+        XCTAssertEqual(explicit.status, 0, explicit.stderr)
+        XCTAssertEqual(fromConfig.stdout, explicit.stdout, "the configured files are the explicit ones")
+        XCTAssertTrue(fromConfig.stdout.contains("ETH/USDT:USDT"), fromConfig.stdout)
+        XCTAssertTrue(fromConfig.stdout.contains("BTC/USDT:USDT"), fromConfig.stdout)
+
+        let unset = try command("evaluate", ["--config", try config(sections: ["ETH/USDT:USDT": ["CANDLES_PATH": "data/coin_Ethereum.csv"]])])
+        XCTAssertEqual(unset.status, 2, unset.stdout)
+        XCTAssertEqual(unset.stderr.split(separator: "\n").map(String.init),
+                       ["evaluate: BTC/USDT:USDT: CANDLES_PATH is not set; add it to the symbol's section (symbols: BTC/USDT:USDT: CANDLES_PATH: FILE) or give --candles BTC/USDT:USDT=FILE"])
     }
 }

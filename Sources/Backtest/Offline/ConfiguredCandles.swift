@@ -48,7 +48,7 @@ public enum ConfiguredCandles: Equatable {
             case .missingKey(let symbol, true):
                 return "\(symbol): CANDLES_PATH is not set; add it to the symbol's section (symbols: \(symbol): CANDLES_PATH: FILE) or give --candles \(symbol)=FILE"
             case .missingKey(let symbol, false):
-                return "\(symbol): no candle file; give --candles FILE (or --synthetic-minutes N), or set CANDLES_PATH in the config"
+                return "\(symbol): no candle file; give --candles FILE, or set CANDLES_PATH in the config"
             case .missingFile(let symbol, let path):
                 return "\(symbol): CANDLES_PATH \(path): no such file"
             case .shared(let symbol, let other, let path):

@@ -134,15 +134,7 @@ public struct PortfolioReport {
 
     /// Writes trades.csv (with a symbol column), equity.csv (the account), report.json and report.html into `dir`.
     public func write(to dir: String) throws -> [String] {
-        var written: [String] = []
-        func put(_ name: String, _ text: String) throws {
-            let path = (dir as NSString).appendingPathComponent(name)
-            try writeFile(text, to: path); written.append(path)
-        }
-        try put("trades.csv", tradesCSV())
-        try put("equity.csv", BacktestReport.equityCSV(result.equity))
-        try put("report.json", try json())
-        try put("report.html", html())
-        return written
+        try writeFiles([("trades.csv", tradesCSV()), ("equity.csv", BacktestReport.equityCSV(result.equity)),
+                        ("report.json", try json()), ("report.html", html())], into: dir)
     }
 }

@@ -100,7 +100,7 @@ struct BacktestCommand: AsyncParsableCommand {
         var candles = self.candles
         var files: [(symbol: String, path: String)]?
         if candles.isEmpty && syntheticMinutes == nil {
-            switch try configuredCandles() {
+            switch try configuredCandles(command: "backtest", config: config, model: model, scalers: scalers) {
             case .single(let path): candles = [path]
             case .portfolio(let list): files = list.map { ($0.symbol, $0.path) }
             }
@@ -166,21 +166,6 @@ struct BacktestCommand: AsyncParsableCommand {
         }
     }
 
-    /// CANDLES_PATH of every traded symbol; a missing key or file ends the command with one line per symbol.
-    func configuredCandles() throws -> ConfiguredCandles {
-        do {
-            var overrides: [String: String] = [:]
-            if let model { overrides["MODEL_PATH"] = model }
-            if let scalers { overrides["SCALERS_PATH"] = scalers }
-            return try ConfiguredCandles.resolve(try ConfigLoader(path: config, overrides: overrides).load().config)
-        } catch let error as ConfiguredCandlesError {
-            for problem in error.problems { Console.error("backtest: \(problem)") }
-            throw ExitCode(2)
-        } catch {
-            Console.error("backtest: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
-            throw ExitCode(2)
-        }
-    }
 
     /// `--candles SYMBOL=FILE` options as (symbol, file), each symbol once.
     static func symbolFiles(_ options: [String]) throws -> [(symbol: String, path: String)] {

@@ -27,8 +27,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         leaderboard.json.
         """)
 
-    @Option(name: .customLong("candles"), help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files). Repeat as SYMBOL=FILE to evaluate each symbol with its SYMBOLS section's model (one summary each).")
-    var candlesList: [String]
+    @Option(name: .customLong("candles"), help: "Candle CSV (timestamp,open,high,low,close,volume or the CoinMarketCap files). Repeat as SYMBOL=FILE to evaluate each symbol with its SYMBOLS section's model (one summary each). Default: CANDLES_PATH from the config (each symbol's own with SYMBOLS).")
+    var candlesList: [String] = []
     var candles: String { candlesList.first ?? "" }
     @Option(help: "Model file (default: MODEL_PATH from the config). Repeat for a leaderboard of several models.") var model: [String] = []
     @Option(help: "Leaderboard of every .keras/.h5 model under this folder (with --model: those too).") var models: String?
@@ -40,7 +40,14 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Flag(help: "Print report.json on stdout instead of the text report.") var json = false
     @Option(help: "Write a self-contained HTML report to this file.") var report: String?
 
-    func run() async throws {
+    mutating func run() async throws {
+        // Without --candles: the config's CANDLES_PATH, as `backtest` reads it (one SYMBOL=FILE per symbol with SYMBOLS).
+        if candlesList.isEmpty {
+            switch try configuredCandles(command: "evaluate", config: config, model: model.first, scalers: scalers) {
+            case .single(let path): candlesList = [path]
+            case .portfolio(let files): candlesList = files.map { "\($0.symbol)=\($0.path)" }
+            }
+        }
         let fromMs: Int64?, toMs: Int64?
         do {
             fromMs = try Console.time(from, option: "--from")
