@@ -175,4 +175,30 @@ final class SimulatedExchangeTests: XCTestCase {
         // 10000 − 0.01100006 − 0.01200222 − 0.02301300 + 0.02144000 (P&L 0.02143999993): the loopback exchange's wallet.
         XCTAssertEqual(ex.walletBalance, Decimal(string: "9999.97542472"))
     }
+
+    /// A run that stops before the file ends (`--to`, a tuning split, a walk-forward window) settles its open position
+    /// at the close of the last candle it played: here 120, never the file's last close (1000, from after the run).
+    func testARunEndingEarlySettlesAtItsOwnLastClose() async throws {
+        let ex = exchange([(100, 100, 100, 100), (100, 112, 99, 110), (110, 125, 109, 120), (500, 1000, 500, 1000)])
+        try await ex.setLeverage(1, symbol: Self.symbol)
+        let backtester = Backtester(exchange: ex, start: 1, end: 3)
+        nonisolated(unsafe) var cycles = 0
+        let result = await backtester.run { _ in
+            cycles += 1
+            if cycles == 1 {
+                _ = try? await ex.createOrder(symbol: Self.symbol, type: .market, side: .buy, amount: 10, price: nil,
+                                              params: ["clientOrderId": "entry"])
+            }
+            return CycleOutcome()
+        }
+        XCTAssertEqual(cycles, 2)
+        let trip = try XCTUnwrap(result.trades.first)
+        XCTAssertEqual(trip.exit, .endOfData)
+        XCTAssertEqual(trip.entryPrice, 100)
+        XCTAssertEqual(trip.exitPrice, 120, "settled at the last played candle's close")
+        XCTAssertEqual(trip.exitTime, 1_609_459_200_000 + 3 * Self.day, "at the end of the last played candle")
+        XCTAssertEqual(trip.grossPnl, 200)
+        // 10 000 − 0.5 (entry fee) + 200 − 0.6 (exit fee at 1 200 notional)
+        XCTAssertEqual(result.metrics.finalBalance, Decimal(string: "10198.9"))
+    }
 }

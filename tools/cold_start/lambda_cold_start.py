@@ -14,6 +14,7 @@ Then the reference bot's cold start on the same machine in the same run: a fresh
     python3 tools/cold_start/lambda_cold_start.py -n 10 --python-runs 3 --binary .build/release/trading-bot
 """
 import argparse
+import calendar
 import http.server
 import json
 import os
@@ -113,27 +114,19 @@ class RuntimeHandler(http.server.BaseHTTPRequestHandler):
         self._send(202, b'{"status":"OK"}')
 
 
-def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
-    port = free_port()
-    exchange = subprocess.Popen([args.binary, "serve-test-exchange", "--port", str(port), "--candles", args.candles,
-                                 "--api-key", KEY, "--api-secret", SECRET, "--clock", "frozen", "--start-time", args.at,
-                                 "--weight-limit", "1000000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def exchange_clock(port: int, iso: str) -> None:
+    """Moves the loopback exchange's frozen clock (its /_test/clock control endpoint)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/_test/clock?iso={iso}", data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def invoke(args, index: int, env: dict, scratch: str, label: str) -> dict:
+    """Execs `trading-bot lambda --max-invocations 1` against a fresh runtime API; times exec → /response."""
     runtime = Runtime()
     threading.Thread(target=runtime.serve_forever, daemon=True).start()
     try:
-        wait_port(port, exchange, "serve-test-exchange")
-        download = os.path.join(scratch, f"tmp-{index}")  # empty: a new sandbox's /tmp
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": scratch,
-               "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.server_address[1]}", "AWS_ENDPOINT_URL": endpoint,
-               "AWS_ACCESS_KEY_ID": "testing-key", "AWS_SECRET_ACCESS_KEY": "testing-secret", "AWS_REGION": "us-east-1",
-               "CONFIG_PATH": os.path.join(ROOT, "config.yaml"), "MODE": "testnet",
-               "EXCHANGE_URL": f"http://127.0.0.1:{port}", "EXCHANGE_API_KEY": KEY, "EXCHANGE_API_SECRET": SECRET,
-               "MODEL_PATH": f"s3://{BUCKET}/models/model.keras", "SCALERS_PATH": f"s3://{BUCKET}/models/scalers.pkl",
-               "JOURNAL_PATH": f"s3://{BUCKET}/run-{index}/journal.sqlite", "STRATEGY_NAME": f"cold{index}",
-               "DOWNLOAD_DIR": download, "LAMBDA_SAFETY_MARGIN_MS": "3000",
-               "LEVERAGE": "2"}
-        if args.sns:
-            env["SNS_PHONE_NUMBER"] = "+15555550100"
+        env = {**env, "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.server_address[1]}"}
         command = shlex.split(args.wrap or "") + (["nice", "-n", "10"] if args.nice else []) + [args.binary, "lambda", "--max-invocations", "1"]
         start = time.perf_counter()
         child = subprocess.Popen(command,
@@ -146,10 +139,10 @@ def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
         end = time.perf_counter()
         timer.cancel()
         if not runtime.answered.is_set():
-            raise SystemExit(f"run {index}: no answer posted (status {status}): {stderr.decode(errors='replace')[-2000:]}")
+            raise SystemExit(f"run {index} ({label}): no answer posted (status {status}): {stderr.decode(errors='replace')[-2000:]}")
         answer = json.loads(runtime.answer_body or b"{}")
         if runtime.answer_kind != "response" or status != 0:
-            raise SystemExit(f"run {index}: {runtime.answer_kind} {answer} status {status}: {stderr.decode(errors='replace')[-2000:]}")
+            raise SystemExit(f"run {index} ({label}): {runtime.answer_kind} {answer} status {status}: {stderr.decode(errors='replace')[-2000:]}")
         if args.log:
             with open(args.log, "ab") as f:
                 f.write(stderr)
@@ -157,6 +150,38 @@ def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
                 "rss_kib": usage.ru_maxrss, "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000, "answer": answer}
     finally:
         runtime.shutdown()
+
+
+def previous_day(iso: str) -> str:
+    t = time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(calendar.timegm(t) - 86400))
+
+
+def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
+    port = free_port()
+    exchange = subprocess.Popen([args.binary, "serve-test-exchange", "--port", str(port), "--candles", args.candles,
+                                 "--api-key", KEY, "--api-secret", SECRET, "--clock", "frozen", "--start-time", args.at,
+                                 "--weight-limit", "1000000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port, exchange, "serve-test-exchange")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": scratch, "AWS_ENDPOINT_URL": endpoint,
+               "AWS_ACCESS_KEY_ID": "testing-key", "AWS_SECRET_ACCESS_KEY": "testing-secret", "AWS_REGION": "us-east-1",
+               "CONFIG_PATH": os.path.join(ROOT, "config.yaml"), "MODE": "testnet",
+               "EXCHANGE_URL": f"http://127.0.0.1:{port}", "EXCHANGE_API_KEY": KEY, "EXCHANGE_API_SECRET": SECRET,
+               "MODEL_PATH": f"s3://{BUCKET}/models/model.keras", "SCALERS_PATH": f"s3://{BUCKET}/models/scalers.pkl",
+               "JOURNAL_PATH": f"s3://{BUCKET}/run-{index}/journal.sqlite", "STRATEGY_NAME": f"cold{index}",
+               "LAMBDA_SAFETY_MARGIN_MS": "3000", "LEVERAGE": "2"}
+        if args.sns:
+            env["SNS_PHONE_NUMBER"] = "+15555550100"
+        if args.ran_before:
+            # The function ran at the previous daily close (its own sandbox, not timed): the journal is in S3, as it
+            # is for every cold start after a function's first.
+            exchange_clock(port, previous_day(args.at))
+            invoke(args, index, {**env, "DOWNLOAD_DIR": os.path.join(scratch, f"tmp-{index}-before")}, scratch, "day before")
+            exchange_clock(port, args.at)
+        # An empty DOWNLOAD_DIR: a new sandbox's /tmp.
+        return invoke(args, index, {**env, "DOWNLOAD_DIR": os.path.join(scratch, f"tmp-{index}")}, scratch, "cold start")
+    finally:
         exchange.terminate()
         exchange.wait()
 
@@ -202,6 +227,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--wrap", help="run the lambda under this command (e.g. 'strace -f -tt -o trace' or valgrind, for "
                                        "tools/link-order/generate.sh); its times are then that tool's")
+    parser.add_argument("--ran-before", action="store_true",
+                        help="each timed cold start follows an untimed invocation at the previous daily close, so the "
+                             "journal is in S3 (a function's every cold start but its first; without: the first ever)")
     parser.add_argument("--sns", action="store_true",
                         help="also send the SNS text alert (moto's SNS Publish alone answers in ~0.4 s here)")
     args = parser.parse_args()

@@ -85,10 +85,13 @@ public final class SimulatedExchange: Exchange, @unchecked Sendable {
         }
     }
 
-    /// Closes any open position at the last close (for the final tally), recorded as `end_of_data`.
+    /// Closes any open position at the close of the last candle played (for the final tally), recorded as
+    /// `end_of_data`. That candle, not the file's last: a run that stops early (`--to`, a tuning split, a walk-forward
+    /// window) must not be settled at a price from after its end.
     public func closeOutAtEnd() {
         lock.withLock {
-            guard let p = account.position, let last = candles.last else { return }
+            guard let p = account.position, cursor > 0, !candles.isEmpty else { return }
+            let last = candles[min(cursor, candles.count) - 1]
             let price = decimalPrice(last.close)
             _ = account.fill(side: p.side == .long ? .sell : .buy, amount: p.amount, price: price,
                              feeRate: settings.takerFee, time: nowLocked, exit: .endOfData)
