@@ -177,7 +177,11 @@ def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
             # The function ran at the previous daily close (its own sandbox, not timed): the journal is in S3, as it
             # is for every cold start after a function's first.
             exchange_clock(port, previous_day(args.at))
-            invoke(args, index, {**env, "DOWNLOAD_DIR": os.path.join(scratch, f"tmp-{index}-before")}, scratch, "day before")
+            # It held there (a THRESHOLD no forecast reaches), so the timed run makes the same entry as a first run.
+            before = invoke(args, index, {**env, "DOWNLOAD_DIR": os.path.join(scratch, f"tmp-{index}-before"),
+                                          "THRESHOLD": "10"}, scratch, "day before")
+            if before["answer"].get("decision") != "hold":
+                raise SystemExit(f"run {index}: the day before decided {before['answer']}, not hold")
             exchange_clock(port, args.at)
         # An empty DOWNLOAD_DIR: a new sandbox's /tmp.
         return invoke(args, index, {**env, "DOWNLOAD_DIR": os.path.join(scratch, f"tmp-{index}")}, scratch, "cold start")
