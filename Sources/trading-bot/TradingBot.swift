@@ -36,7 +36,7 @@ struct TradingBotCommand: AsyncParsableCommand {
         let asksForHelp = arguments.contains { ["-h", "--help", "help", "--version"].contains($0) }
         do {
             if arguments.first == LambdaCommand.configuration.commandName, !asksForHelp {
-                var command = try LambdaCommand.parse(Array(arguments.dropFirst()))
+                let command = try LambdaCommand.parse(Array(arguments.dropFirst()))
                 try await command.run()
                 return
             }

@@ -60,22 +60,8 @@ final class ConfiguredCandlesBacktestTests: XCTestCase {
     func backtest(_ arguments: [String]) throws -> Run { try command("backtest", arguments) }
 
     func command(_ name: String, _ arguments: [String]) throws -> Run {
-        let binary = repo.appendingPathComponent(".build/debug/trading-bot")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no built trading-bot at \(binary.path)") }
-        let p = Process()
-        p.executableURL = binary
-        p.currentDirectoryURL = repo
-        p.arguments = [name] + arguments
-        p.environment = ["PATH": "/usr/bin:/bin"]
-        let out = directory.appendingPathComponent("out-\(UUID().uuidString)"), err = directory.appendingPathComponent("err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        p.standardOutput = try FileHandle(forWritingTo: out)
-        p.standardError = try FileHandle(forWritingTo: err)
-        try p.run()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        let run = try TradingBotBinary.run([name] + arguments, repo: repo)
+        return Run(status: run.status, stdout: run.text, stderr: run.errorText)
     }
 
     static let configured = ["BTC/USDT:USDT": ["CANDLES_PATH": "data/coin_Bitcoin.csv"], "ETH/USDT:USDT": ["CANDLES_PATH": "data/coin_Ethereum.csv"]]

@@ -130,16 +130,9 @@ final class MultiSymbolSoakTests: XCTestCase {
         // Bot CPU (clock ticks) after the first pass and every 250 more: does a pass cost more as the journal grows?
         var blockCPU: [Int] = []
         var freeReads = 0
-        let kinds = SoakTests.faultKinds
         for i in 4..<(4 + cycles) {
             if i > 4 {
-                if i % 10 == 0 {
-                    var fault = kinds[(i / 10) % kinds.count]
-                    fault["count"] = "1"
-                    try exchange.control("POST", "/_test/fault", fault)
-                    faults += 1
-                }
-                if i % 10 == 3 { try exchange.control("POST", "/_test/clear-faults") }
+                if try SoakTests.applyFaultSchedule(step: i, exchange: exchange) { faults += 1 }
             }
             let reached = try s.step(i, bot: bot, log: log)
             XCTAssertTrue(reached, "bot ended or stalled at candle \(i): \(log.bySymbol) \(bot.stdout().suffix(2000)) \(bot.stderr().suffix(2000))")

@@ -52,16 +52,9 @@ final class SoakTests: XCTestCase {
         let log = LineCounter(path: scenario.directory)
         var faults = 0
         var rssAt100: Int?
-        let kinds = Self.faultKinds
         for i in 4..<(4 + cycles) {
             if i > 4 {
-                if i % 10 == 0 {
-                    var fault = kinds[(i / 10) % kinds.count]
-                    fault["count"] = "1"
-                    try exchange.control("POST", "/_test/fault", fault)
-                    faults += 1
-                }
-                if i % 10 == 3 { try exchange.control("POST", "/_test/clear-faults") }
+                if try SoakTests.applyFaultSchedule(step: i, exchange: exchange) { faults += 1 }
                 try exchange.setClock(after(i))
             }
             let deadline = Date().addingTimeInterval(60)
@@ -137,6 +130,17 @@ final class SoakTests: XCTestCase {
     }
 
     /// The faults injected in rotation, one every 10 cycles (the single- and the three-symbol soak).
+    /// The soak's fault schedule: at every tenth step one fault of the next kind (once), cleared three steps later.
+    /// Returns whether it injected one.
+    static func applyFaultSchedule(step i: Int, exchange: TestExchange) throws -> Bool {
+        if i % 10 == 3 { try exchange.control("POST", "/_test/clear-faults") }
+        guard i % 10 == 0 else { return false }
+        var fault = faultKinds[(i / 10) % faultKinds.count]
+        fault["count"] = "1"
+        try exchange.control("POST", "/_test/fault", fault)
+        return true
+    }
+
     static let faultKinds: [[String: String]] = [
         ["kind": "http5xx", "status": "503"], ["kind": "rateLimit429", "retryAfter": "1"], ["kind": "latency", "seconds": "1.5"],
         ["kind": "unknown503", "method": "POST", "path": "/fapi/v1/order"], ["kind": "clockSkew", "ms": "3000"],

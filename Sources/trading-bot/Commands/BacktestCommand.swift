@@ -104,7 +104,7 @@ struct BacktestCommand: AsyncParsableCommand {
             case .single(let path): candles = [path]
             case .portfolio(let list): files = list.map { ($0.symbol, $0.path) }
             }
-        } else if candles.count > 1 || candles.first.map({ $0.contains("=") && !FileManager.default.fileExists(atPath: $0) }) == true {
+        } else if CandlesOption.isPerSymbol(candles) {
             files = try Self.symbolFiles(candles)
         }
         if let files {
@@ -122,9 +122,7 @@ struct BacktestCommand: AsyncParsableCommand {
             } else {
                 input = try CandleInput.load(path: candles.first ?? "")
             }
-            var overrides: [String: String] = [:]
-            if let model { overrides["MODEL_PATH"] = model }
-            if let scalers { overrides["SCALERS_PATH"] = scalers }
+            let overrides = modelOverrides(model: model, scalers: scalers)
             let setup = try OfflineSetup.load(configPath: config, overrides: overrides, input: input)
             if let gridSpec {
                 if bench {
@@ -169,25 +167,17 @@ struct BacktestCommand: AsyncParsableCommand {
 
     /// `--candles SYMBOL=FILE` options as (symbol, file), each symbol once.
     static func symbolFiles(_ options: [String]) throws -> [(symbol: String, path: String)] {
-        var files: [(symbol: String, path: String)] = []
         do {
-            for c in options {
-                guard let eq = c.firstIndex(of: "="), eq != c.startIndex, c.index(after: eq) != c.endIndex else {
-                    throw PortfolioSetupError.badCandlesOption(c)
-                }
-                files.append((String(c[..<eq]), String(c[c.index(after: eq)...])))
-            }
+            let files = try CandlesOption.symbolFiles(options)
             if Set(files.map(\.symbol)).count != files.count { throw OptionError(message: "--candles: a symbol is given twice") }
+            return files
         } catch { Console.error("backtest: \(error)"); throw ExitCode(2) }
-        return files
     }
 
     /// The portfolio backtest: one candle file per symbol (`--candles SYMBOL=FILE` or each symbol's CANDLES_PATH).
     func runPortfolio(files: [(symbol: String, path: String)], sim: SimulationSettings, fromMs: Int64?, toMs: Int64?) async throws {
         do {
-            var overrides: [String: String] = [:]
-            if let model { overrides["MODEL_PATH"] = model }
-            if let scalers { overrides["SCALERS_PATH"] = scalers }
+            let overrides = modelOverrides(model: model, scalers: scalers)
             let base = try ConfigLoader(path: config, overrides: overrides).load().config
             let entries = try PortfolioPipeline.load(configPath: config, files: files, overrides: overrides)
             let markets = try marketFilters.map { file in

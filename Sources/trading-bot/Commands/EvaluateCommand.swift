@@ -41,11 +41,12 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Write a self-contained HTML report to this file.") var report: String?
 
     mutating func run() async throws {
-        // Without --candles: the config's CANDLES_PATH, as `backtest` reads it (one SYMBOL=FILE per symbol with SYMBOLS).
+        // Without --candles: the config's CANDLES_PATH, as `backtest` reads it (each symbol's own with SYMBOLS).
+        var configuredFiles: [(symbol: String, path: String)]?
         if candlesList.isEmpty {
             switch try configuredCandles(command: "evaluate", config: config, model: model.first, scalers: scalers) {
             case .single(let path): candlesList = [path]
-            case .portfolio(let files): candlesList = files.map { "\($0.symbol)=\($0.path)" }
+            case .portfolio(let files): configuredFiles = files.map { ($0.symbol, $0.path) }
             }
         }
         let fromMs: Int64?, toMs: Int64?
@@ -53,9 +54,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             fromMs = try Console.time(from, option: "--from")
             toMs = try Console.time(to, option: "--to")
         } catch { Console.error("evaluate: \(error)"); throw ExitCode(2) }
-        if candlesList.count > 1 || (candlesList.first.map { $0.contains("=") && !FileManager.default.fileExists(atPath: $0) } ?? false) {
+        if configuredFiles != nil || CandlesOption.isPerSymbol(candlesList) {
             do {
-                try perSymbol(fromMs: fromMs, toMs: toMs)
+                try perSymbol(files: configuredFiles ?? CandlesOption.symbolFiles(candlesList), fromMs: fromMs, toMs: toMs)
             } catch {
                 Console.error("evaluate: \(String(describing: error).replacingOccurrences(of: "\n", with: "; "))")
                 throw ExitCode(1)
@@ -77,10 +78,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         do {
             let input = try CandleInput.load(path: candles)
-            var overrides: [String: String] = [:]
-            if let model = model.first { overrides["MODEL_PATH"] = model }
-            if let scalers { overrides["SCALERS_PATH"] = scalers }
-            let setup = try OfflineSetup.load(configPath: config, overrides: overrides, input: input)
+            let setup = try OfflineSetup.load(configPath: config, overrides: modelOverrides(model: model.first, scalers: scalers), input: input)
             let outcome = try EvaluationPipeline.run(setup: setup, from: fromMs, to: toMs)
             if let out {
                 _ = try outcome.report.write(to: out, series: outcome.series, closes: outcome.closes,
@@ -103,19 +101,10 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
     }
 
-    /// `evaluate --candles SYM=FILE …`: each symbol with its own model and scalers (its SYMBOLS section), one
-    /// summary each; `--out DIR` gets one sub-folder per symbol.
-    func perSymbol(fromMs: Int64?, toMs: Int64?) throws {
-        var files: [(symbol: String, path: String)] = []
-        for c in candlesList {
-            guard let eq = c.firstIndex(of: "="), eq != c.startIndex, c.index(after: eq) != c.endIndex else {
-                throw PortfolioSetupError.badCandlesOption(c)
-            }
-            files.append((String(c[..<eq]), String(c[c.index(after: eq)...])))
-        }
-        var overrides: [String: String] = [:]
-        if let model = model.first { overrides["MODEL_PATH"] = model }
-        if let scalers { overrides["SCALERS_PATH"] = scalers }
+    /// `evaluate --candles SYM=FILE …` (or each symbol's CANDLES_PATH): each symbol with its own model and scalers
+    /// (its SYMBOLS section), one summary each; `--out DIR` gets one sub-folder per symbol.
+    func perSymbol(files: [(symbol: String, path: String)], fromMs: Int64?, toMs: Int64?) throws {
+        let overrides = modelOverrides(model: model.first, scalers: scalers)
         for entry in try PortfolioPipeline.load(configPath: config, files: files, overrides: overrides) {
             let outcome = try EvaluationPipeline.run(setup: entry.setup, from: fromMs, to: toMs)
             if let out {

@@ -28,9 +28,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With SYMBOLS: predict only this symbol.") var symbol: String?
 
     func run() async throws {
-        var overrides: [String: String] = [:]
-        if let model { overrides["MODEL_PATH"] = model }
-        if let scalers { overrides["SCALERS_PATH"] = scalers }
+        let overrides = modelOverrides(model: model, scalers: scalers)
         let loaded = try BotCommandSupport.loadConfig(path: self.config, overrides: overrides, requireCredentials: false)
         var config = loaded
         if loaded.isMultiSymbol {
