@@ -10,6 +10,8 @@ public enum CloudError: Error, Sendable, CustomStringConvertible, Equatable {
     case service(service: String, operation: String, target: String, status: Int, code: String, message: String)
     /// No answer at all (connection refused, time-out).
     case transport(service: String, operation: String, target: String, message: String)
+    /// A download could not be put in place on local disk (DOWNLOAD_DIR).
+    case localWrite(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,8 @@ public enum CloudError: Error, Sendable, CustomStringConvertible, Equatable {
             return "\(service) \(operation) \(target): HTTP \(status) \(code)\(detail)"
         case .transport(let service, let operation, let target, let message):
             return "\(service) \(operation) \(target): no answer (\(message)); check the endpoint and the network"
+        case .localWrite(let path, let message):
+            return "cannot write \(path): \(message); check that DOWNLOAD_DIR is writable and has space"
         }
     }
 

@@ -31,6 +31,13 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     @discardableResult
     public static func preload() -> String? { loadFailure }
 
+    /// Starts loading libcurl on a background thread and returns at once. Loading it is about 6 ms of dynamic
+    /// linking (some 30 libraries), so a cold start (`trading-bot lambda`) begins it before anything else: argument
+    /// parsing and the configuration then run meanwhile, and the first transport made waits only for what is left.
+    public static func preloadInBackground() {
+        DispatchQueue.global(qos: .userInitiated).async { _ = loadFailure }
+    }
+
     public init(connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 10_000) {
         self.connectTimeoutMs = connectTimeoutMs
         self.totalTimeoutMs = totalTimeoutMs

@@ -29,9 +29,22 @@ public struct S3FileCache: Sendable {
                                      message: "upload it first (aws s3 cp FILE \(location))")
         case .found(let object):
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try object.body.write(to: file, options: .atomic)
-            try Data(object.etag.utf8).write(to: tag, options: .atomic)
+            try S3FileCache.replace(file, with: object.body)
+            try S3FileCache.replace(tag, with: Data(object.etag.utf8))
             return (file, .downloaded)
+        }
+    }
+
+    /// Writes `data` beside `file` and renames it into place: a reader (or a process killed halfway) sees the old
+    /// file or the new one, never part of one. No fsync: the directory is scratch space (Lambda's /tmp) that does
+    /// not outlive the machine, and S3 keeps the real copy; an fsync per file was a visible part of a cold start.
+    static func replace(_ file: URL, with data: Data) throws {
+        let partial = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(getpid()).partial")
+        try data.write(to: partial)
+        guard rename(partial.path, file.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: partial)
+            throw CloudError.localWrite(path: file.path, message: reason)
         }
     }
 }

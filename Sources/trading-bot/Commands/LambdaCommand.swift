@@ -3,6 +3,7 @@ import Bot
 import Cloud
 import Foundation
 import HTTPClient
+import Keras
 import Logging
 import Serverless
 
@@ -39,16 +40,17 @@ struct LambdaCommand: AsyncParsableCommand {
             BotCommandSupport.printError("trading-bot lambda: AWS_LAMBDA_RUNTIME_API is not set: this command is the Lambda runtime (the function's bootstrap); use `trading-bot run --once` elsewhere")
             throw ExitCode(2)
         }
-        let runtime = LambdaRuntimeClient(api: api)
         let handler: LambdaHandler
         do {
             handler = try await Self.initialise(env: env, configPath: config ?? env["CONFIG_PATH"], confirmLive: confirmLive, logger: logger)
         } catch {
             let message = String(describing: error)
             BotCommandSupport.printError("trading-bot lambda: init failed: \(message)")
-            try? await runtime.initError(type: "TradingBot.InitError", message: message)
+            try? await LambdaRuntimeClient(api: api).initError(type: "TradingBot.InitError", message: message)
             throw ExitCode(1)
         }
+        // Made after init: its transports would otherwise wait for libcurl before the configuration is read.
+        let runtime = LambdaRuntimeClient(api: api)
 
         var served = 0
         while maxInvocations.map({ served < $0 }) ?? true {
@@ -73,11 +75,11 @@ struct LambdaCommand: AsyncParsableCommand {
         }
     }
 
-    /// Init: settings, S3, configuration (read once), model and scalers (downloaded when in S3, both at once),
-    /// predictor, the cycle closure.
+    /// Init: settings, S3, configuration (read once), model and scalers (downloaded when in S3, all at once, each
+    /// loaded as soon as it is here), predictor, the cycle closure. libcurl has been loading on another thread since
+    /// the process started (`TradingBotCommand.main`), so settings and configuration cost nothing on the way to the
+    /// first download.
     static func initialise(env: [String: String], configPath: String?, confirmLive: Bool, logger: Logger) async throws -> LambdaHandler {
-        // libcurl takes a few ms to load and initialise; it does that on another thread while the configuration is read.
-        let curlLoaded = Task.detached { CurlTransport.preload() }
         let settings = try LambdaSettings(environment: env)
         // The journal's working copy is per invocation (S3Journal); the configuration only needs a valid local path.
         // Model and scalers are checked once they are local (below): they may be s3:// locations.
@@ -89,7 +91,6 @@ struct LambdaCommand: AsyncParsableCommand {
         } catch let error as ConfigError {
             throw InitFailure(message: "configuration: " + error.issues.map(\.description).joined(separator: "; "))
         }
-        _ = await curlLoaded.value
         let s3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
         // MODEL_PATH / SCALERS_PATH from the configuration file or the environment; the reference bot's
         // S3_BUCKET + MODEL_KEY / SCALERS_KEY name the same objects.
@@ -102,17 +103,27 @@ struct LambdaCommand: AsyncParsableCommand {
         // invocation starts from this copy, and its lease (If-Match on this ETag) finds out if it went stale.
         let scalersS3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
         let journalS3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
+        // The model is parsed on its own task as soon as it is downloaded, while the scalers and the journal are still
+        // on their way (S3 answers them one after the other).
         async let journalCopy = try? S3Journal(s3: journalS3, location: settings.journal, directory: settings.downloadDirectory).fetch()
-        async let scalersFile = Self.localFile("SCALERS_PATH", scalersValue, cache: S3FileCache(s3: scalersS3, directory: settings.downloadDirectory), logger: logger)
-        let modelFile = try await Self.localFile("MODEL_PATH", modelValue, cache: S3FileCache(s3: s3, directory: settings.downloadDirectory), logger: logger)
-        loaded.modelPath = modelFile
-        loaded.scalersPath = try await scalersFile
+        async let scalers = Self.loaded("SCALERS_PATH", scalersValue, cache: S3FileCache(s3: scalersS3, directory: settings.downloadDirectory), logger: logger) {
+            try Predictor.loadScalers(path: $0)
+        }
+        let model = try await Self.loaded("MODEL_PATH", modelValue, cache: S3FileCache(s3: s3, directory: settings.downloadDirectory), logger: logger) {
+            try KerasModel.load(path: $0)
+        }
+        let scalerSet = try await scalers
+        loaded.modelPath = model.path
+        loaded.scalersPath = scalerSet.path
         let config = loaded
         if config.mode == .live && !confirmLive {
             throw InitFailure(message: "MODE is live; add --confirm-live to the bootstrap's command line to trade real money (nothing was sent)")
         }
         let predictor: Predictor
-        do { predictor = try Predictor.load(config: config) } catch {
+        do {
+            predictor = try Predictor(model: model.value, scalers: scalerSet.value, windowSize: config.windowSize, targetColumn: config.targetColumnIndex,
+                                      modelPath: config.modelPath, scalersPath: config.scalersPath)
+        } catch {
             throw InitFailure(message: "model or scalers: \(error)")
         }
         let sns = try settings.sns.map { _ in try SNSClient.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 10_000)) }
@@ -135,6 +146,16 @@ struct LambdaCommand: AsyncParsableCommand {
             report.error = "the cycle did not run"
             return report
         }, log: { logger.info("\($0)", metadata: ["event": "lambda"]) }, journal: await journalCopy)
+    }
+
+    /// MODEL_PATH / SCALERS_PATH made local (`localFile`) and parsed by `parse`; a parse failure is an init error
+    /// naming the file.
+    static func loaded<Value>(_ key: String, _ value: String, cache: S3FileCache, logger: Logger,
+                                 parse: (String) throws -> Value) async throws -> (path: String, value: Value) {
+        let path = try await localFile(key, value, cache: cache, logger: logger)
+        do { return (path, try parse(path)) } catch {
+            throw InitFailure(message: "model or scalers: \(error)")
+        }
     }
 
     /// The local file for MODEL_PATH / SCALERS_PATH: downloaded (or kept by ETag) when it is an s3:// location,
