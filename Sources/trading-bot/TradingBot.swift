@@ -1,5 +1,5 @@
 import ArgumentParser
-import HTTPClient
+import Serverless
 
 /// The `trading-bot` command: the only place that wires concrete pieces together.
 @main
@@ -30,17 +30,19 @@ struct TradingBotCommand: AsyncParsableCommand {
     )
 
     /// ArgumentParser's own `main`, with one shortcut: `trading-bot lambda …` (a cold start in every new Lambda
-    /// sandbox) starts loading libcurl in the background and parses only its own options, without building the
-    /// whole command tree first (about a millisecond of reflection). Help still goes through the tree, so it reads
-    /// the same.
+    /// sandbox) reads its three options itself (`LambdaOptions`), without ArgumentParser's reflection. Help, and
+    /// anything else it does not know, still goes through the tree, so they read the same.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let asksForHelp = arguments.contains { ["-h", "--help", "help", "--version"].contains($0) }
         do {
             if arguments.first == LambdaCommand.configuration.commandName, !asksForHelp {
-                CurlTransport.preloadInBackground()
-                let command = try LambdaCommand.parse(Array(arguments.dropFirst()))
-                try await command.run()
+                let options = Array(arguments.dropFirst())
+                if let parsed = LambdaOptions.parse(options) {
+                    try await LambdaCommand.serve(parsed)
+                } else {
+                    try await LambdaCommand.parse(options).run()
+                }
                 return
             }
             var command = try parseAsRoot()

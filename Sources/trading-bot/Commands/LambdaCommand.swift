@@ -28,6 +28,15 @@ struct LambdaCommand: AsyncParsableCommand {
     var maxInvocations: Int?
 
     func run() async throws {
+        try await Self.serve(LambdaOptions(config: config, confirmLive: confirmLive, maxInvocations: maxInvocations))
+    }
+
+    /// The runtime: init, then invocations until Lambda stops the sandbox (or `maxInvocations`).
+    static func serve(_ options: LambdaOptions) async throws {
+        // libcurl is about 6 ms of dynamic linking: it loads on another thread while the environment, the logger,
+        // the settings and the configuration are read. Not earlier: glibc holds up the creation of every thread
+        // during a dlopen, and the async runtime starts its first worker thread on the way here.
+        CurlTransport.preloadInBackground()
         // One malloc arena for every thread: the runtime's few threads barely contend, and each extra arena they
         // would get keeps its own touched pages (about 1 MB of the cold start's peak RSS).
         #if os(Linux)
@@ -42,7 +51,7 @@ struct LambdaCommand: AsyncParsableCommand {
         }
         let handler: LambdaHandler
         do {
-            handler = try await Self.initialise(env: env, configPath: config ?? env["CONFIG_PATH"], confirmLive: confirmLive, logger: logger)
+            handler = try await Self.initialise(env: env, configPath: options.config ?? env["CONFIG_PATH"], confirmLive: options.confirmLive, logger: logger)
         } catch {
             let message = String(describing: error)
             BotCommandSupport.printError("trading-bot lambda: init failed: \(message)")
@@ -53,7 +62,7 @@ struct LambdaCommand: AsyncParsableCommand {
         let runtime = LambdaRuntimeClient(api: api)
 
         var served = 0
-        while maxInvocations.map({ served < $0 }) ?? true {
+        while options.maxInvocations.map({ served < $0 }) ?? true {
             let invocation = try await runtime.next()
             if let trace = invocation.traceID { setenv("_X_AMZN_TRACE_ID", trace, 1) } else { unsetenv("_X_AMZN_TRACE_ID") }
             do {
