@@ -32,18 +32,36 @@ public final class LambdaHandler: @unchecked Sendable {
     /// meanwhile, its lease upload gets 412 before anything is claimed, and the invocation starts over from a fresh
     /// download.
     private var held: S3Journal.Copy?
+    /// The journal init read and opened (`S3Journal.prepare()`), for the first invocation; nil once taken.
+    private var prepared: Task<S3Journal.Opened?, Never>?
     private let heldLock = NSLock()
 
-    /// `journal`: a copy read at init (`S3Journal.fetch()`), or nil.
+    /// `journal`: a copy read at init (`S3Journal.fetch()`), or nil. `prepared`: the journal being read and opened
+    /// at init, which the first invocation waits for instead of downloading it (nil inside: it could not be read).
     public init(settings: LambdaSettings, s3: S3Client, claims: CandleClaims, sns: SNSClient?, cycle: @escaping Cycle,
                 log: @escaping @Sendable (String) -> Void, journal: S3Journal.Copy? = nil,
+                prepared: Task<S3Journal.Opened?, Never>? = nil,
                 wallMs: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }) {
         self.settings = settings; self.s3 = s3; self.claims = claims; self.sns = sns; self.cycle = cycle; self.log = log; self.wallMs = wallMs
         self.held = journal
+        self.prepared = prepared
     }
 
     private func hold(_ copy: S3Journal.Copy?) { heldLock.withLock { held = copy } }
     private func takeHeld() -> S3Journal.Copy? { heldLock.withLock { defer { held = nil }; return held } }
+    private func takePrepared() -> Task<S3Journal.Opened?, Never>? { heldLock.withLock { defer { prepared = nil }; return prepared } }
+
+    /// Where an invocation's working copy comes from.
+    private enum Start {
+        /// Read and opened at init.
+        case opened(S3Journal.Opened)
+        /// The copy this process last read or wrote.
+        case held(S3Journal.Copy)
+        /// Downloaded now: never stale.
+        case fresh
+
+        var mayBeStale: Bool { if case .fresh = self { return false } else { return true } }
+    }
 
     /// What an invocation answers, and the work that follows the answer (SNS alerts from the outbox, then the
     /// journal with the channel's cursor). The caller posts `summary` first, then runs `afterResponse`, before it
@@ -70,21 +88,32 @@ public final class LambdaHandler: @unchecked Sendable {
     /// from the candle, so the exchange refuses a second one. The next invocation's reconcile reads the position
     /// from the exchange.
     public func handle(requestID: String, deadlineMs: Int64) async throws -> Handled {
-        if let copy = takeHeld() {
-            if let handled = try await attempt(requestID: requestID, deadlineMs: deadlineMs, copy: copy) { return handled }
+        let start: Start?
+        if let opened = await takePrepared()?.value {
+            start = .opened(opened)
+        } else {
+            start = takeHeld().map { .held($0) }
+        }
+        if let start {
+            if let handled = try await attempt(requestID: requestID, deadlineMs: deadlineMs, start: start) { return handled }
             log("journal \(settings.journal): the copy held from before this invocation is stale (412 on the lease); reading it again")
         }
-        // A fresh copy is never stale.
-        return try await attempt(requestID: requestID, deadlineMs: deadlineMs, copy: nil)!
+        return try await attempt(requestID: requestID, deadlineMs: deadlineMs, start: .fresh)!
     }
 
-    /// One try at the invocation on `copy` (nil: downloaded now). Nil when `copy` turned out stale before
+    /// One try at the invocation from `start`. Nil when a copy from before this invocation turned out stale before
     /// anything was claimed, ordered or stored: the caller tries again on a fresh download.
-    private func attempt(requestID: String, deadlineMs: Int64, copy: S3Journal.Copy?) async throws -> Handled? {
+    private func attempt(requestID: String, deadlineMs: Int64, start origin: Start) async throws -> Handled? {
         var summary = InvocationSummary(status: "done", requestId: requestID)
         let store = S3Journal(s3: s3, location: settings.journal, directory: settings.downloadDirectory)
         let journal: Journal
-        do { journal = try await store.open(requestID: requestID, copy: copy) } catch { store.removeLocal(); throw error }
+        do {
+            switch origin {
+            case .opened(let opened): journal = store.adopt(opened)
+            case .held(let copy): journal = try await store.open(requestID: requestID, copy: copy)
+            case .fresh: journal = try await store.open(requestID: requestID)
+            }
+        } catch { store.removeLocal(); throw error }
         defer { hold(store.current) }
         var keepLocal = false
         defer { if !keepLocal { store.removeLocal() } }
@@ -99,7 +128,7 @@ public final class LambdaHandler: @unchecked Sendable {
             summary.message = "deadline: \(left) ms left of the invocation, an order needs \(margin) ms (LAMBDA_SAFETY_MARGIN_MS) to be placed and recorded; nothing traded"
             try journal.recordEvent(kind: "skip", message: "lambda request \(requestID): \(summary.message ?? "")", at: start)
             let upload = try await store.upload(journal)
-            if upload == .conflict && copy != nil { return nil }
+            if upload == .conflict && origin.mayBeStale { return nil }
             summary.journal = note(upload)
             return Handled(summary: summary)
         }
@@ -135,7 +164,7 @@ public final class LambdaHandler: @unchecked Sendable {
             })
         let report = await cycle(journal, hooks)
         let leased = try await lease.value
-        if leased == .conflict && copy != nil { return nil }
+        if leased == .conflict && origin.mayBeStale { return nil }
         if leased == .conflict {
             // Nothing was claimed or ordered (the claim waits for the lease); the journal in S3 is the other one's.
             summary.status = "journal-conflict"

@@ -38,12 +38,40 @@ public final class S3Journal: @unchecked Sendable {
     /// Opens the journal in a fresh file of its own (never next to a stale -wal file): `copy` when one is held
     /// from before (see `current`), otherwise downloaded now.
     public func open(requestID: String, copy: Copy? = nil) async throws -> Journal {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let safe = requestID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
-        localPath = directory.appendingPathComponent("journal-\(safe.isEmpty ? UUID().uuidString : safe).sqlite").path
-        removeLocal()
         let read: Copy
         if let copy { read = copy } else { read = try await fetch() }
+        return try place(read, as: safe.isEmpty ? UUID().uuidString : safe)
+    }
+
+    /// A journal read and opened before any invocation asked for it (at init, while the model is parsed), so the
+    /// first invocation starts without a download or an open.
+    public struct Opened: @unchecked Sendable {
+        public let copy: Copy
+        public let journal: Journal
+        public let path: String
+    }
+
+    /// Reads the journal now and opens it as a working copy of its own (no request is known yet).
+    public func prepare() async throws -> Opened {
+        let read = try await fetch()
+        let journal = try place(read, as: "held")
+        return Opened(copy: read, journal: journal, path: localPath)
+    }
+
+    /// Makes `opened` this store's working copy, as if `open` had just read it.
+    public func adopt(_ opened: Opened) -> Journal {
+        localPath = opened.path
+        etag = opened.copy.etag
+        current = opened.copy
+        return opened.journal
+    }
+
+    /// Writes `read` to `journal-NAME.sqlite` and opens it.
+    private func place(_ read: Copy, as name: String) throws -> Journal {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        localPath = directory.appendingPathComponent("journal-\(name).sqlite").path
+        removeLocal()
         if let body = read.body { try body.write(to: URL(fileURLWithPath: localPath)) }
         etag = read.etag
         current = read

@@ -108,21 +108,22 @@ struct LambdaCommand: AsyncParsableCommand {
         }
         let modelValue = located("MODEL_PATH", "MODEL_KEY", loaded.modelPath)
         let scalersValue = located("SCALERS_PATH", "SCALERS_KEY", loaded.scalersPath)
-        // Each download has a connection of its own, so they run at once. The journal is read here too: the first
-        // invocation starts from this copy, and its lease (If-Match on this ETag) finds out if it went stale.
+        // Each download has a connection of its own, so they run at once, asked for in the order they are needed
+        // (S3 here answers them about in that order): the model, parsed on its own task as soon as it is here; the
+        // scalers; the journal, read and opened on a task the first invocation waits for (it is usually ready before
+        // the event is). That invocation's lease (If-Match on the ETag read here) finds out if it went stale.
         let scalersS3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
         let journalS3 = try S3Client.fromEnvironment(env, transport: CurlTransport(connectTimeoutMs: 3_000, totalTimeoutMs: 30_000))
-        // The model is parsed on its own task as soon as it is downloaded, while the scalers and the journal are still
-        // on their way (S3 answers them one after the other).
-        async let journalCopy = try? S3Journal(s3: journalS3, location: settings.journal, directory: settings.downloadDirectory).fetch()
+        async let model = Self.loaded("MODEL_PATH", modelValue, cache: S3FileCache(s3: s3, directory: settings.downloadDirectory), logger: logger) {
+            try UncheckedSendable(KerasModel.load(path: $0))
+        }
         async let scalers = Self.loaded("SCALERS_PATH", scalersValue, cache: S3FileCache(s3: scalersS3, directory: settings.downloadDirectory), logger: logger) {
             try Predictor.loadScalers(path: $0)
         }
-        let model = try await Self.loaded("MODEL_PATH", modelValue, cache: S3FileCache(s3: s3, directory: settings.downloadDirectory), logger: logger) {
-            try KerasModel.load(path: $0)
-        }
+        let journal = Task { try? await S3Journal(s3: journalS3, location: settings.journal, directory: settings.downloadDirectory).prepare() }
+        let modelFile = try await model
         let scalerSet = try await scalers
-        loaded.modelPath = model.path
+        loaded.modelPath = modelFile.path
         loaded.scalersPath = scalerSet.path
         let config = loaded
         if config.mode == .live && !confirmLive {
@@ -130,7 +131,7 @@ struct LambdaCommand: AsyncParsableCommand {
         }
         let predictor: Predictor
         do {
-            predictor = try Predictor(model: model.value, scalers: scalerSet.value, windowSize: config.windowSize, targetColumn: config.targetColumnIndex,
+            predictor = try Predictor(model: modelFile.value.value, scalers: scalerSet.value, windowSize: config.windowSize, targetColumn: config.targetColumnIndex,
                                       modelPath: config.modelPath, scalersPath: config.scalersPath)
         } catch {
             throw InitFailure(message: "model or scalers: \(error)")
@@ -154,12 +155,12 @@ struct LambdaCommand: AsyncParsableCommand {
             var report = CycleReport(status: .failed)
             report.error = "the cycle did not run"
             return report
-        }, log: { logger.info("\($0)", metadata: ["event": "lambda"]) }, journal: await journalCopy)
+        }, log: { logger.info("\($0)", metadata: ["event": "lambda"]) }, prepared: journal)
     }
 
     /// MODEL_PATH / SCALERS_PATH made local (`localFile`) and parsed by `parse`; a parse failure is an init error
     /// naming the file.
-    static func loaded<Value>(_ key: String, _ value: String, cache: S3FileCache, logger: Logger,
+    static func loaded<Value: Sendable>(_ key: String, _ value: String, cache: S3FileCache, logger: Logger,
                                  parse: (String) throws -> Value) async throws -> (path: String, value: Value) {
         let path = try await localFile(key, value, cache: cache, logger: logger)
         do { return (path, try parse(path)) } catch {
@@ -180,6 +181,12 @@ struct LambdaCommand: AsyncParsableCommand {
         let fetched = try await cache.fetch(location)
         logger.info("\(key) \(location): \(fetched.outcome.rawValue) to \(fetched.url.path)", metadata: ["event": "init"])
         return fetched.url.path
+    }
+
+    /// A model parsed on a child task of init and handed to the predictor once; nothing else touches it meanwhile.
+    struct UncheckedSendable<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
     }
 
     struct InitFailure: Error, CustomStringConvertible {
