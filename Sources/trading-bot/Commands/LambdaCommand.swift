@@ -33,15 +33,16 @@ struct LambdaCommand: AsyncParsableCommand {
 
     /// The runtime: init, then invocations until Lambda stops the sandbox (or `maxInvocations`).
     static func serve(_ options: LambdaOptions) async throws {
+        // One malloc arena for every thread: the runtime's few threads barely contend, and each extra arena they
+        // would get keeps its own touched pages (about 1 MB of the cold start's peak RSS each). Set before libcurl's
+        // loading thread allocates.
+        #if os(Linux)
+        _ = glibcMallopt(-8 /* M_ARENA_MAX, <malloc.h> */, 1)
+        #endif
         // libcurl is about 6 ms of dynamic linking: it loads on another thread while the environment, the logger,
         // the settings and the configuration are read. Not earlier: glibc holds up the creation of every thread
         // during a dlopen, and the async runtime starts its first worker thread on the way here.
         CurlTransport.preloadInBackground()
-        // One malloc arena for every thread: the runtime's few threads barely contend, and each extra arena they
-        // would get keeps its own touched pages (about 1 MB of the cold start's peak RSS).
-        #if os(Linux)
-        _ = glibcMallopt(-8 /* M_ARENA_MAX, <malloc.h> */, 1)
-        #endif
         let env = ProcessInfo.processInfo.environment
         BotLogHandler.bootstrap(format: .json)
         let logger = Logger(label: "trading-bot.lambda")
