@@ -133,7 +133,7 @@ let package = Package(
         // Issue 14: the Trader, the real Binance client over libcurl and the loopback exchange (margin refusals, prices that move).
         .testTarget(name: "TraderLoopbackTests", dependencies: ["Bot", "Binance", "BinanceTestServer", "Exchange",
                                                                 .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot", "HTTPServer", "Notify", "HTTPClient", "AWSTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BinanceTestServer", "Exchange", "Bot", "HTTPServer", "Notify", "HTTPClient", "AWSTestSupport", "Serverless"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTPClient"]),
         .target(name: "AWSTestSupport", dependencies: ["HTTPClient"], path: "Tests/AWSTestSupport"),
         .testTarget(name: "CloudTests", dependencies: ["Cloud", "HTTPClient", "AWSTestSupport"], resources: [.copy("Fixtures")]),

@@ -36,13 +36,9 @@ struct TradingBotCommand: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let asksForHelp = arguments.contains { ["-h", "--help", "help", "--version"].contains($0) }
         do {
-            if arguments.first == LambdaCommand.configuration.commandName, !asksForHelp {
-                let options = Array(arguments.dropFirst())
-                if let parsed = LambdaOptions.parse(options) {
-                    try await LambdaCommand.serve(parsed)
-                } else {
-                    try await LambdaCommand.parse(options).run()
-                }
+            if arguments.first == LambdaCommand.configuration.commandName, !asksForHelp,
+               let options = LambdaOptions.parse(Array(arguments.dropFirst())) {
+                try await LambdaCommand.serve(options)
                 return
             }
             var command = try parseAsRoot()
