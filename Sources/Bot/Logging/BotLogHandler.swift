@@ -39,24 +39,20 @@ public struct BotLogHandler: LogHandler {
         case .text:
             text = "\(time) \(level.rawValue.uppercased()) \(message)"
         case .json:
-            var fields: [String: Any] = ["time": time, "level": level.rawValue, "message": message.description]
+            var fields: [String: JSONLine.Value] = ["time": .string(time), "level": .string(level.rawValue),
+                                                    "message": .string(message.description)]
             for (key, value) in merged { fields[key] = BotLogHandler.plain(value) }
-            if let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]),
-               let encoded = String(data: data, encoding: .utf8) {
-                text = encoded
-            } else {
-                text = "{\"level\":\"\(level.rawValue)\",\"message\":\"unencodable log line\"}"
-            }
+            text = JSONLine.encode(fields)
         }
         BotLogHandler.write(text + "\n")
     }
 
-    private static func plain(_ value: Logger.Metadata.Value) -> Any {
+    private static func plain(_ value: Logger.Metadata.Value) -> JSONLine.Value {
         switch value {
-        case .string(let s): return s
-        case .stringConvertible(let c): return c.description
-        case .array(let a): return a.map(plain)
-        case .dictionary(let d): return d.mapValues(plain)
+        case .string(let s): return .string(s)
+        case .stringConvertible(let c): return .string(c.description)
+        case .array(let a): return .array(a.map(plain))
+        case .dictionary(let d): return .object(d.mapValues(plain))
         }
     }
 
