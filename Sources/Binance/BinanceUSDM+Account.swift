@@ -17,11 +17,12 @@ extension BinanceUSDM {
     /// GET /fapi/v3/positionRisk (ccxt never sends `symbol`; the symbols filter the answer). `params.method:
     /// "account"` reads the positions of /fapi/v3/account instead, `params.useV2` /fapi/v2/positionRisk.
     public func fetchPositions(symbols: [String]?, params: Params) async throws -> [Position] {
+        // The brackets (read once) are asked for alongside the positions, not before them.
+        async let bracketsRead = leverageBracketsCached()
         let wanted = try await wantedIds(symbols, "fetchPositions")
         let method = params["method"]?.stringValue ?? "positionRisk"
         let useV2 = params["useV2"]?.boolValue ?? false
         let extra = try remaining(params, "fetchPositions", consumed: ["method", "useV2"])
-        let brackets = await leverageBracketsCached()
         var q = QueryString()
         q.items += extra
         let rows: [Any]
@@ -30,12 +31,14 @@ extension BinanceUSDM {
             rows = try JSON.array(try await client.call(useV2 ? .positionRiskV2 : .positionRisk, q, method: "fetchPositions"), method: "fetchPositions")
         case "account":
             let account = try JSON.object(try await client.call(.account, q, method: "fetchPositions"), method: "fetchPositions")
+            let brackets = await bracketsRead
             let byId = marketsById
             return WireParsers.accountPositions(account, symbol: { byId[$0]?.symbol ?? $0 }, brackets: brackets)
                 .filter { p in wanted.map { w in byId.values.contains { $0.symbol == p.symbol && w.contains($0.id) } } ?? true }
         default:
             throw ExchangeFailure(.notSupported, exchange: id, message: "fetchPositions: params.method '\(method)' is not one of positionRisk, account", method: "fetchPositions")
         }
+        let brackets = await bracketsRead
         return rows.compactMap { row in
             guard let o = row as? [String: Any], let mid = JSON.string(o, "symbol") else { return nil }
             if let wanted, !wanted.contains(mid) { return nil }
@@ -46,11 +49,19 @@ extension BinanceUSDM {
 
     /// ccxt's `loadLeverageBrackets`: [notional floor, maintenance margin rate] per symbol, read once.
     /// Without it the maintenance figures come from the position row; a failure is not fatal.
+    /// Concurrent first calls share one request (`bracketsLoading`).
     func leverageBracketsCached() async -> [String: [(Decimal, Decimal)]] {
         if let brackets { return brackets }
-        guard let rows = try? JSON.array(try await client.call(.leverageBracket, QueryString(), method: "fetchPositions"), method: "fetchPositions") else {
-            return [:]
+        let loading = bracketsLoading ?? Task {
+            try? JSON.array(try await self.client.call(.leverageBracket, QueryString(), method: "fetchPositions"), method: "fetchPositions")
         }
+        bracketsLoading = loading
+        let answer = await loading.value
+        if bracketsLoading == loading { bracketsLoading = nil }
+        if let brackets { return brackets }
+        // Keyed by unified symbol: the markets are needed for that (fetchPositions loads them anyway).
+        _ = try? await loadMarkets(reload: false)
+        guard let rows = answer else { return [:] }
         var out: [String: [(Decimal, Decimal)]] = [:]
         for case let o as [String: Any] in rows {
             guard let mid = JSON.string(o, "symbol") else { continue }
@@ -60,7 +71,7 @@ extension BinanceUSDM {
             }
             out[marketsById[mid]?.symbol ?? mid] = tiers
         }
-        brackets = out
+        if !marketsById.isEmpty { brackets = out }  // without markets the keys are ids: asked again next time
         return out
     }
 

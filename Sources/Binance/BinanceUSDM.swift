@@ -28,6 +28,11 @@ public actor BinanceUSDM: Exchange {
     var marketsById: [String: Market] = [:]
     /// ccxt's options.leverageBrackets: read once by fetchPositions.
     var brackets: [String: [(Decimal, Decimal)]]?
+    /// The markets request in flight: concurrent first calls (a cycle's reads started together) share it instead of
+    /// each sending exchangeInfo.
+    var marketsLoading: Task<[Market], Error>?
+    /// The leverage-bracket request in flight, shared the same way (its rows, nil when it failed).
+    var bracketsLoading: Task<[Any]?, Never>?
 
     public init(configuration: BinanceConfiguration, transport: HTTPTransport = CurlTransport(), time: TimeSource = .system) {
         self.client = BinanceRESTClient(configuration: configuration, transport: transport, time: time)
@@ -41,7 +46,15 @@ public actor BinanceUSDM: Exchange {
 
     public func loadMarkets(reload: Bool) async throws -> [String: Market] {
         if !markets.isEmpty && !reload { return markets }
-        let list = try await fetchMarkets()
+        let list: [Market]
+        if !reload, let loading = marketsLoading {
+            list = try await loading.value
+        } else {
+            let loading = Task { try await self.fetchMarkets() }
+            marketsLoading = loading
+            defer { if marketsLoading == loading { marketsLoading = nil } }
+            list = try await loading.value
+        }
         markets = Dictionary(list.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         marketsById = Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return markets

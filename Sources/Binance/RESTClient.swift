@@ -15,6 +15,8 @@ public actor BinanceRESTClient {
     public private(set) var limiter = RateLimiter()
     /// serverTime - localTime, ms; nil until the first sync.
     public private(set) var timeOffsetMs: Int64?
+    /// The time sync in flight, shared by whoever needs one meanwhile.
+    private var syncing: Task<Int64, Error>?
 
     public init(configuration: BinanceConfiguration, transport: HTTPTransport, time: TimeSource = .system) {
         self.configuration = configuration
@@ -30,9 +32,24 @@ public actor BinanceRESTClient {
         limiter.configure(weightPerMinute: weightPerMinute, ordersPer10s: ordersPer10s, ordersPerMinute: ordersPerMinute)
     }
 
-    /// Asks the server for its time and keeps the offset used for `timestamp`.
+    /// Asks the server for its time and keeps the offset used for `timestamp`. A call while a sync is in flight joins
+    /// it: the signed requests of a cycle started together, and the clock's own `fetchTime`, need one `/time`.
     @discardableResult
     public func syncTime() async throws -> Int64 {
+        if let syncing { return try await syncing.value }
+        return try await freshSync()
+    }
+
+    /// A sync of its own, not joining one in flight (after a -1021, the offset in use is known to be wrong).
+    @discardableResult
+    func freshSync() async throws -> Int64 {
+        let task = Task { try await self.measureTime() }
+        syncing = task
+        defer { if syncing == task { syncing = nil } }
+        return try await task.value
+    }
+
+    private func measureTime() async throws -> Int64 {
         let before = time.now()
         let json = try await call(.time, QueryString(), method: "fetchTime")
         let after = time.now()
@@ -57,7 +74,7 @@ public actor BinanceRESTClient {
                 if f.kind == .invalidNonce && endpoint.signed && !resynced {
                     resynced = true
                     logger.info("-1021 timestamp outside recvWindow in \(method): re-syncing server time and retrying once")
-                    try await syncTime()
+                    try await freshSync()
                     continue
                 }
                 guard endpoint.idempotent, attempt < configuration.maxRetries, let wait = retryDelay(f, attempt: attempt)

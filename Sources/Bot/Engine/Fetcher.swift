@@ -31,9 +31,19 @@ public struct Fetcher: Sendable {
     /// The last `windowSize` candles closed at `now` (exchange time). The still-open candle is never returned: a
     /// candle is closed when its open time + interval ≤ now.
     public func closedCandles(now: Int64) async throws -> [Candle] {
-        let since = now - Int64(windowSize + 2) * timeframe.milliseconds
-        let candles = try await exchange.fetchOHLCV(symbol: symbol, timeframe: timeframe, since: since, limit: windowSize + 3)
+        let request = candleRequest(now: now)
+        let candles = try await exchange.fetchOHLCV(symbol: symbol, timeframe: timeframe, since: request.since, limit: request.limit)
         return Fetcher.closed(candles, now: now, timeframe: timeframe, windowSize: windowSize)
+    }
+
+    /// The `fetchOHLCV` arguments `closedCandles(now:)` sends, in one place so a read-ahead can start the same call:
+    /// from the open of the candle `windowSize + 2` before the current one, `windowSize + 3` candles (the window, the
+    /// open candle and one spare). Aligned to the candle, so every `now` inside one candle asks the same request —
+    /// what lets the cycle join klines read ahead a few milliseconds earlier.
+    public func candleRequest(now: Int64) -> (since: Int64, limit: Int) {
+        let interval = timeframe.milliseconds
+        let open = now - ((now % interval) + interval) % interval
+        return (open - Int64(windowSize + 2) * interval, windowSize + 3)
     }
 
     /// Pure filter: closed candles at `now`, last `windowSize`, oldest first.

@@ -18,6 +18,7 @@ enum BinanceFactory {
         }
         var configuration = BinanceConfiguration(baseURL: config.exchangeURL ?? environment.baseURL, credentials: credentials)
         configuration.maxRetries = config.maxRetries
-        return BinanceUSDM(configuration: configuration)
+        // A pool: the reads a cycle starts together (ReadAheadExchange) go out side by side.
+        return BinanceUSDM(configuration: configuration, transport: CurlTransportPool())
     }
 }

@@ -71,6 +71,8 @@ struct RunCommand: AsyncParsableCommand {
                                                 configSymbol: config.symbol, metadata: record)
             for warning in identity.warnings { logger.warning("\(warning)", metadata: ["event": "model"]) }
         }
+        // --once is one cycle: its reads start together, as in `lambda` (TraderWiring.once); the window closes after it.
+        if once, let ahead = wired.readAhead { await TraderWiring.startReads(ahead, wired) }
         await TraderWiring.reconcile(wired, logger: logger)
 
         let operate: Operator
@@ -117,6 +119,7 @@ struct RunCommand: AsyncParsableCommand {
             systemd.ready(status: "\(config.mode.rawValue) \(config.symbol) \(config.interval)")
         }
         let cycles = await loop.run(maxCycles: once ? 1 : maxCycles)
+        wired.readAhead?.close()
         systemd.stopping()
         signals.forEach { $0.cancel() }
         // What the last cycle wrote goes out before the process ends (at most 10 s; the rest waits in the outbox).
