@@ -105,6 +105,26 @@ extension BinanceUSDM {
         return out
     }
 
+    /// GET /fapi/v1/symbolConfig, as ccxt's fetchLeverages for linear markets: no `symbol` sent (every symbol comes
+    /// back), the answer filtered to `symbols`. Each row: `marginType` CROSSED/ISOLATED and one `leverage` (one-way
+    /// mode: the same for long and short).
+    public func fetchLeverages(symbols: [String]?, params: Params) async throws -> [String: Leverage] {
+        let wanted = try await wantedIds(symbols, "fetchLeverages")
+        var q = QueryString()
+        q.items += try remaining(params, "fetchLeverages")
+        let rows = try JSON.array(try await client.call(.symbolConfig, q, method: "fetchLeverages"), method: "fetchLeverages")
+        var out: [String: Leverage] = [:]
+        for case let o as [String: Any] in rows {
+            guard let mid = JSON.string(o, "symbol"), let m = marketsById[mid] else { continue }
+            if let wanted, !wanted.contains(mid) { continue }
+            let mode: MarginMode? = JSON.string(o, "marginType").map { $0.lowercased() == "crossed" ? .cross : .isolated }
+            let leverage = JSON.int64(o, "leverage").map(Int.init)
+            out[m.symbol] = Leverage(symbol: m.symbol, marginMode: mode, longLeverage: leverage, shortLeverage: leverage,
+                                     info: JSONValue(foundation: o))
+        }
+        return out
+    }
+
     /// POST /fapi/v1/positionSide/dual dualSidePosition=true|false; returns Binance's answer.
     public func setPositionMode(hedged: Bool, symbol: String?, params: Params) async throws -> JSONValue {
         var q = QueryString([("dualSidePosition", hedged ? "true" : "false")])

@@ -16,7 +16,7 @@ public actor BinanceUSDM: Exchange {
     public nonisolated let id = BinanceUSDM.exchangeId
     public nonisolated let has: Capabilities = BinanceUSDM.fullCapabilities.merging(Dictionary(uniqueKeysWithValues: [
         "fetchOrderBook", "fetchTickers", "fetchLastPrices", "fetchMarkPrice", "fetchMarkPrices", "fetchFundingRate", "fetchFundingRates",
-        "fetchFundingRateHistory", "fetchFundingHistory", "fetchLeverageTiers", "setPositionMode", "fetchPositionMode",
+        "fetchFundingRateHistory", "fetchFundingHistory", "fetchLeverageTiers", "fetchLeverages", "setPositionMode", "fetchPositionMode",
         "fetchOrders", "fetchClosedOrders", "fetchCanceledOrders", "fetchOrderTrades", "editOrder", "createOrders",
         "cancelOrders", "fetchStatus", "fetchOrderWithClientOrderId", "cancelOrderWithClientOrderId",
         "editOrderWithClientOrderId",

@@ -46,6 +46,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static let fundingRate = Endpoint(method: "GET", path: "/fapi/v1/fundingRate", signed: false, weight: 1, placesOrder: false, idempotent: true)
     public static let income = Endpoint(method: "GET", path: "/fapi/v1/income", signed: true, weight: 30, placesOrder: false, idempotent: true)
     public static let leverageBracket = Endpoint(method: "GET", path: "/fapi/v1/leverageBracket", signed: true, weight: 1, placesOrder: false, idempotent: true)
+    /// Leverage and margin type in effect per symbol (fetchLeverages).
+    public static let symbolConfig = Endpoint(method: "GET", path: "/fapi/v1/symbolConfig", signed: true, weight: 5, placesOrder: false, idempotent: true)
     public static let positionSideDual = Endpoint(method: "GET", path: "/fapi/v1/positionSide/dual", signed: true, weight: 30, placesOrder: false, idempotent: true)
     public static let setPositionSideDual = Endpoint(method: "POST", path: "/fapi/v1/positionSide/dual", signed: true, weight: 1, placesOrder: false, idempotent: true)
     public static let positionRiskV2 = Endpoint(method: "GET", path: "/fapi/v2/positionRisk", signed: true, weight: 5, placesOrder: false, idempotent: true)

@@ -100,6 +100,19 @@ enum AccountHandlers {
         ctx.engine.accounts[account.apiKey] = account
         return .object([("code", .int(200)), ("msg", .string("success"))])
     }
+
+    /// GET /fapi/v1/symbolConfig: always an array (one row with `symbol`, every symbol without), each row the
+    /// account's margin type and leverage for the symbol and the largest position notional at that leverage.
+    static func symbolConfig(_ ctx: Routes.Context) throws -> WireJSON {
+        let account = try ctx.account()
+        return .array(try ctx.engine.requestedSymbols(ctx.params).map { spec in
+            let leverage = ctx.engine.leverage(account, spec.symbol)
+            let cap = MarketHandlers.brackets.filter { min($0.3, Int64(spec.maxLeverage)) >= Int64(leverage) }.map(\.1).max() ?? 0
+            return .object([("symbol", .string(spec.symbol)), ("marginType", .string(account.marginType[spec.symbol] ?? "CROSSED")),
+                            ("isAutoAddMargin", .string("false")), ("leverage", .int(Int64(leverage))),
+                            ("maxNotionalValue", .string(String(cap)))])
+        })
+    }
 }
 
 /// Conditional orders on the algo service (/fapi/v1/algoOrder, openAlgoOrders).

@@ -89,6 +89,7 @@ enum Routes {
         "GET /fapi/v1/userTrades": Endpoint(signed: true, weight: fixed(5), handler: OrderHandlers.userTrades),
         "POST /fapi/v1/leverage": Endpoint(signed: true, weight: fixed(1), handler: AccountHandlers.leverage),
         "POST /fapi/v1/marginType": Endpoint(signed: true, weight: fixed(1), handler: AccountHandlers.marginType),
+        "GET /fapi/v1/symbolConfig": Endpoint(signed: true, weight: fixed(5), handler: AccountHandlers.symbolConfig),
         "POST /fapi/v1/algoOrder": Endpoint(signed: true, placesOrder: true, weight: fixed(0), handler: AlgoHandlers.place),
         "GET /fapi/v1/algoOrder": Endpoint(signed: true, weight: fixed(1), handler: AlgoHandlers.query),
         "DELETE /fapi/v1/algoOrder": Endpoint(signed: true, weight: fixed(1), handler: AlgoHandlers.cancel),

@@ -62,6 +62,9 @@ extension Exchange {
     public func fetchLeverageTiers(symbols: [String]?, params: Params) async throws -> [String: [LeverageTier]] {
         throw notSupported("fetchLeverageTiers", "not available on this exchange")
     }
+    public func fetchLeverages(symbols: [String]?, params: Params) async throws -> [String: Leverage] {
+        throw notSupported("fetchLeverages", "not available on this exchange")
+    }
     public func setPositionMode(hedged: Bool, symbol: String?, params: Params) async throws -> JSONValue {
         if !hedged && params.isEmpty { return .object([("dualSidePosition", .bool(false))]) }
         throw notSupported("setPositionMode", "only one-way mode (hedged false) exists here")

@@ -56,6 +56,8 @@ public protocol Exchange: Sendable {
     func fetchFundingRateHistory(symbol: String?, since: Int64?, limit: Int?, params: Params) async throws -> [FundingRateHistoryEntry]
     func fetchFundingHistory(symbol: String?, since: Int64?, limit: Int?, params: Params) async throws -> [FundingPayment]
     func fetchLeverageTiers(symbols: [String]?, params: Params) async throws -> [String: [LeverageTier]]
+    /// The leverage and margin mode in effect, keyed by unified symbol (only `symbols` when given).
+    func fetchLeverages(symbols: [String]?, params: Params) async throws -> [String: Leverage]
     func setPositionMode(hedged: Bool, symbol: String?, params: Params) async throws -> JSONValue
     func fetchPositionMode(symbol: String?, params: Params) async throws -> PositionModeInfo
     func fetchBalance(params: Params) async throws -> Balance

@@ -145,18 +145,27 @@ final class MarginRefusalTests: XCTestCase {
         try assertJournalMatchesServer(journal)
     }
 
-    /// -4046 "No need to change margin type." and an unchanged leverage are answers, not problems: a `run --once` per
-    /// candle (a new Trader each time) logs no warning for them.
+    /// A `run --once` per candle (a new Trader each time) sends margin type and leverage only while they are not in
+    /// effect (it reads them first, GET /fapi/v1/symbolConfig), and when they are sent anyway (the read failed),
+    /// -4046 "No need to change margin type." and an unchanged leverage are answers, not problems: no warning.
     func testMarginTypeAlreadySetAndTheSameLeverageLogNoWarning() async throws {
         let journal = try LoopbackVenue.journal()
+        var trader: Trader?
         for index in 5...7 {
-            let trader = try venue.trader(mode: "testnet", journal: journal, predictor: RulePredictor.flipping)
-            let report = await venue.cycle(trader, at: index)
+            let fresh = try venue.trader(mode: "testnet", journal: journal, predictor: RulePredictor.flipping)
+            let report = await venue.cycle(fresh, at: index)
             XCTAssertEqual(report.status, .done, report.line)
+            trader = fresh
         }
-        let marginType = venue.server.requests.filter { $0.path == "/fapi/v1/marginType" }
-        XCTAssertEqual(marginType.map(\.errorCode), [nil, -4046, -4046], "the first call changes it, the others hear -4046")
-        XCTAssertEqual(venue.server.requests.filter { $0.path == "/fapi/v1/leverage" }.count, 3)
+        XCTAssertEqual(venue.server.requests.filter { $0.path == "/fapi/v1/symbolConfig" }.count, 3, "each new Trader reads them once")
+        XCTAssertEqual(venue.server.requests.filter { $0.path == "/fapi/v1/marginType" }.map(\.errorCode), [nil], "changed once, then seen in effect")
+        XCTAssertEqual(venue.server.requests.filter { $0.path == "/fapi/v1/leverage" }.count, 1)
+        // Sent again although in effect (as when symbolConfig cannot be read): answers, not problems.
+        let exchange = try XCTUnwrap(trader).exchange
+        try await exchange.setMarginMode(.isolated, symbol: "BTC/USDT:USDT")
+        try await exchange.setLeverage(2, symbol: "BTC/USDT:USDT")
+        XCTAssertEqual(venue.server.requests.filter { $0.path == "/fapi/v1/marginType" }.map(\.errorCode), [nil, -4046])
+        XCTAssertEqual(venue.server.requests.filter { $0.path == "/fapi/v1/leverage" }.count, 2)
         XCTAssertEqual(venue.logs.warnings, [])
     }
 }

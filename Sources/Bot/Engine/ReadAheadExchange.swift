@@ -21,6 +21,7 @@ public final class ReadAheadExchange: Exchange, @unchecked Sendable {
         case balance
         case positions(symbols: [String]?)
         case openOrders(symbol: String?, params: Params)
+        case leverages(symbols: [String]?)
     }
 
     public let base: any Exchange
@@ -68,6 +69,7 @@ public final class ReadAheadExchange: Exchange, @unchecked Sendable {
         case .balance: return try await base.fetchBalance()
         case .positions(let symbols): return try await base.fetchPositions(symbols: symbols)
         case .openOrders(let symbol, let params): return try await base.fetchOpenOrders(symbol: symbol, params: params)
+        case .leverages(let symbols): return try await base.fetchLeverages(symbols: symbols, params: [:])
         }
     }
 
@@ -127,6 +129,10 @@ public final class ReadAheadExchange: Exchange, @unchecked Sendable {
     public func fetchPositions(symbols: [String]?) async throws -> [Position] { try await kept(.positions(symbols: symbols)) }
     public func fetchOpenOrders(symbol: String?, params: Params) async throws -> [Order] {
         try await kept(.openOrders(symbol: symbol, params: params))
+    }
+
+    public func fetchLeverages(symbols: [String]?, params: Params) async throws -> [String: Leverage] {
+        params.isEmpty ? try await kept(.leverages(symbols: symbols)) : try await base.fetchLeverages(symbols: symbols, params: params)
     }
 
     // MARK: writes (and fetchOrder): every kept read dropped

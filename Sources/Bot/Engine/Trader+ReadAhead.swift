@@ -4,19 +4,20 @@ import Foundation
 extension Trader {
     /// The reads every cycle makes whatever it decides, to start together at its start (`ReadAheadExchange`): the
     /// markets, this symbol's position (reconcile and the decision), its open orders (reconcile, and the stale-entry
-    /// cancel of limit orders) and the balance (the end of every cycle, and the entry's sizing).
+    /// cancel of limit orders) and the balance (the end of every cycle, and the entry's sizing); before the first
+    /// order of the process, the leverage and margin mode in effect (`prepare()` sends only what differs).
     ///
-    /// The ticker is read only just before a market entry, to size it at the price the order will meet; it is
-    /// started too when the orders are market orders. One weight-1 request per cycle buys the entry a round trip on
-    /// its critical path; the price it gives is at most this cycle old (milliseconds, the candle claim included), it
-    /// only sizes an order that fills at the book's price anyway, and any write before the entry (leverage, margin
-    /// mode) drops it, so the entry then reads a fresh one. The stop-loss list (`trigger: true`) is not started: it
-    /// is read only with an open position, and the entry that opens one drops any kept read.
+    /// Not started: the ticker. It is read only just before a market entry (a few cycles in a hundred), to size the
+    /// order at the price it will meet, so it should be as late as possible — after the decision, not at the start of
+    /// the cycle; read ahead it would add a read to every cycle and change what the exchange sees (the dry-run vs
+    /// testnet end-to-end test moves the price right after the ticker read before an entry, and counts those reads).
+    /// With the settings already in effect nothing is written before it, so it is one round trip. Nor the stop-loss
+    /// list (`trigger: true`): it is read only with an open position, and the entry that opens one drops any kept read.
     public func cycleReads() -> [ReadAheadExchange.Read] {
         var reads: [ReadAheadExchange.Read] = [
             .markets, .positions(symbols: [settings.symbol]), .openOrders(symbol: settings.symbol, params: [:]), .balance,
         ]
-        if orderer.orderType == .market { reads.append(.ticker(symbol: settings.symbol)) }
+        if !prepared { reads.append(.leverages(symbols: [settings.symbol])) }
         return reads
     }
 

@@ -51,7 +51,8 @@ public final class Trader: @unchecked Sendable {
     /// Asked just before each order is sent: a reason means there is no time left to send and record it (the
     /// invocation's deadline), so the order is skipped and the reason recorded instead.
     public var orderGate: (@Sendable () -> String?)?
-    private var prepared = false
+    /// Margin mode and leverage have been seen to (once per process).
+    private(set) var prepared = false
     /// The last cycle's window was outside the scalers' fitted range (one `warning` notification per such stretch).
     private var inputsOutside = false
     private var cachedMarket: Market?
@@ -76,11 +77,20 @@ public final class Trader: @unchecked Sendable {
 
     // MARK: start-up
 
-    /// Sets margin mode and leverage on the exchange (once per process, before the first order).
+    /// Sets margin mode and leverage on the exchange (once per process, before the first order), sending only what
+    /// `fetchLeverages` does not already show in effect: a Lambda cold start that trades would otherwise send both
+    /// every time. Without an answer (not supported, a failure) both are sent, as before; sending one already in
+    /// effect is harmless (-4046 / the same leverage), so the read only saves requests, never decides anything else.
     public func prepare() async throws {
         guard !prepared else { return }
-        try await retrying("setMarginMode") { try await self.exchange.setMarginMode(self.settings.marginMode, symbol: self.settings.symbol) }
-        try await retrying("setLeverage") { try await self.exchange.setLeverage(self.settings.leverage, symbol: self.settings.symbol) }
+        let symbol = settings.symbol
+        let current = try? await exchange.fetchLeverages(symbols: [symbol], params: [:])[symbol]
+        if current?.marginMode != settings.marginMode {
+            try await retrying("setMarginMode") { try await self.exchange.setMarginMode(self.settings.marginMode, symbol: symbol) }
+        }
+        if current?.longLeverage != settings.leverage || current?.shortLeverage != settings.leverage {
+            try await retrying("setLeverage") { try await self.exchange.setLeverage(self.settings.leverage, symbol: symbol) }
+        }
         prepared = true
     }
 
