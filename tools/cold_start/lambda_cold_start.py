@@ -121,6 +121,25 @@ def exchange_clock(port: int, iso: str) -> None:
         pass
 
 
+def signed_post(port: int, path: str, params: dict) -> None:
+    """A signed Binance POST to the loopback exchange (HMAC-SHA256 of the query, as the bot signs)."""
+    import hashlib, hmac, urllib.parse
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/fapi/v1/time", timeout=30) as r:
+        server_time = json.load(r)["serverTime"]
+    query = urllib.parse.urlencode({**params, "timestamp": server_time})
+    query += "&signature=" + hmac.new(SECRET.encode(), query.encode(), hashlib.sha256).hexdigest()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=query.encode(), method="POST",
+                                     headers={"X-MBX-APIKEY": KEY, "Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def exchange_requests(port: int) -> list:
+    """The requests the loopback exchange recorded (its /_test/requests control endpoint), as "METHOD path"."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_test/requests", timeout=30) as r:
+        return [f"{q['method']} {q['path']}" for q in json.load(r)]
+
+
 def invoke(args, index: int, env: dict, scratch: str, label: str) -> dict:
     """Execs `trading-bot lambda --max-invocations 1` against a fresh runtime API; times exec → /response."""
     runtime = Runtime()
@@ -183,8 +202,16 @@ def lambda_run(args, index: int, endpoint: str, scratch: str) -> dict:
             if before["answer"].get("decision") != "hold":
                 raise SystemExit(f"run {index}: the day before decided {before['answer']}, not hold")
             exchange_clock(port, args.at)
+        if args.settings_in_effect:
+            # An earlier trade of the function set them (config.yaml: isolated; LEVERAGE 2 above).
+            signed_post(port, "/fapi/v1/marginType", {"symbol": "BTCUSDT", "marginType": "ISOLATED"})
+            signed_post(port, "/fapi/v1/leverage", {"symbol": "BTCUSDT", "leverage": "2"})
+        urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/_test/clear-requests", data=b"", method="POST"),
+                               timeout=30).close()
         # An empty DOWNLOAD_DIR: a new sandbox's /tmp.
-        return invoke(args, index, {**env, "DOWNLOAD_DIR": os.path.join(scratch, f"tmp-{index}")}, scratch, "cold start")
+        run = invoke(args, index, {**env, "DOWNLOAD_DIR": os.path.join(scratch, f"tmp-{index}")}, scratch, "cold start")
+        run["requests"] = exchange_requests(port)
+        return run
     finally:
         exchange.terminate()
         exchange.wait()
@@ -234,6 +261,9 @@ def main() -> int:
     parser.add_argument("--ran-before", action="store_true",
                         help="each timed cold start follows an untimed invocation at the previous daily close, so the "
                              "journal is in S3 (a function's every cold start but its first; without: the first ever)")
+    parser.add_argument("--settings-in-effect", action="store_true",
+                        help="the account's margin type and leverage are already the configured ones (set before the "
+                             "timed run, as by an earlier trade of the function; without: a new account's)")
     parser.add_argument("--sns", action="store_true",
                         help="also send the SNS text alert (moto's SNS Publish alone answers in ~0.4 s here)")
     args = parser.parse_args()
@@ -256,7 +286,8 @@ def main() -> int:
         runs, py = [], []
         for i in range(args.runs):
             runs.append(lambda_run(args, i, endpoint, scratch))
-            print(f"run {i}: {runs[-1]['wall_ms']:.1f} ms, {runs[-1]['rss_kib']} KiB, {runs[-1]['answer']}", file=sys.stderr)
+            print(f"run {i}: {runs[-1]['wall_ms']:.1f} ms, {runs[-1]['rss_kib']} KiB, {len(runs[-1]['requests'])} exchange "
+                  f"requests, {runs[-1]['answer']}", file=sys.stderr)
             if i < args.python_runs:
                 py.append(python_run(model, scalers))
         answers = {(r["answer"].get("status"), r["answer"].get("decision")) for r in runs}
@@ -264,6 +295,12 @@ def main() -> int:
             print(json.dumps({"lambda": runs, "python": py}, indent=1))
         print(f"answers: {sorted(answers)}")
         print(summary("trading-bot lambda, exec -> response POST", runs, ("wall_ms", "exit_ms", "cpu_ms", "rss_kib")))
+        counts = sorted({len(r["requests"]) for r in runs})
+        endpoints = {}
+        for q in runs[0]["requests"]:
+            endpoints[q] = endpoints.get(q, 0) + 1
+        print(f"exchange requests per cold start: {counts} (run 0: "
+              + ", ".join(f"{k} ×{v}" if v > 1 else k for k, v in endpoints.items()) + ")")
         if py:
             print(summary("python3: import tensorflow + load_model + pickle.load", py))
     finally:
