@@ -35,12 +35,20 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// linking (some 30 libraries), so a cold start (`trading-bot lambda`) begins it before anything else: argument
     /// parsing and the configuration then run meanwhile, and the first transport made waits only for what is left.
     public static func preloadInBackground() {
-        DispatchQueue.global(qos: .userInitiated).async { _ = loadFailure }
+        loading.begin()
+        DispatchQueue.global(qos: .userInitiated).async {
+            _ = loadFailure
+            loading.end()
+        }
     }
+
+    /// The background load in flight: a transport made meanwhile sleeps on it (see `BackgroundJobGate`).
+    private static let loading = BackgroundJobGate()
 
     public init(connectTimeoutMs: Int = 5_000, totalTimeoutMs: Int = 10_000) {
         self.connectTimeoutMs = connectTimeoutMs
         self.totalTimeoutMs = totalTimeoutMs
+        CurlTransport.loading.wait()
         if let failure = CurlTransport.loadFailure {
             self.unavailable = failure
             self.handle = nil

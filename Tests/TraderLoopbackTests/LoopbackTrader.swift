@@ -59,8 +59,7 @@ final class LoopbackVenue {
     }
 
     static func config(mode: String, leverage: Int = 2, extra: [String: String] = [:]) throws -> BotConfig {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trader-loopback-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = Self.scratch
         try Data("m".utf8).write(to: dir.appendingPathComponent("m.keras"))
         try Data("s".utf8).write(to: dir.appendingPathComponent("s.pkl"))
         return try ConfigLoader(path: nil, environment: [:], overrides: [
@@ -98,8 +97,17 @@ final class LoopbackVenue {
     }
 
     static func journal() throws -> Journal {
-        try Journal(path: FileManager.default.temporaryDirectory.appendingPathComponent("trader-loopback-\(UUID().uuidString).sqlite").path)
+        try Journal(path: scratch.appendingPathComponent("journal-\(UUID().uuidString).sqlite").path)
     }
+
+    /// One scratch directory per test process for the placeholder model files and the journals, removed when the
+    /// process exits (a directory per test used to be left in /tmp by every run).
+    static let scratch: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trader-loopback-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: LoopbackVenue.scratch) }
+        return dir
+    }()
 }
 
 /// Predicts the next close as a function of the window's last candle.
