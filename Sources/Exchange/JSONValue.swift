@@ -75,14 +75,21 @@ public indirect enum JSONValue: Sendable, Hashable, Codable, CustomStringConvert
         case nil, is NSNull: self = .null
         case let s as String: self = .string(s)
         case let n as NSNumber:
-            if String(describing: type(of: n)) == "__NSCFBoolean" { self = .bool(n.boolValue) }
-            else { self = .number(Decimal(string: n.stringValue, locale: Locale(identifier: "en_US_POSIX")) ?? n.decimalValue) }
+            if let boolean = JSONValue.booleanClass, ObjectIdentifier(type(of: n)) == boolean { self = .bool(n.boolValue) }
+            else { self = .number(Decimal(string: n.stringValue, locale: Precision.posix) ?? n.decimalValue) }
         case let a as [Any]: self = .array(a.map { JSONValue(foundation: $0) })
         case let o as [String: Any]: self = .object(o.keys.sorted().map { ($0, JSONValue(foundation: o[$0])) })
         case let b as Bool: self = .bool(b)
         case let other?: self = .string(String(describing: other))
         }
     }
+
+    /// The NSNumber subclass JSONSerialization gives true and false (`__NSCFBoolean`, as `NSNumber(value: true)`),
+    /// found once instead of asking the runtime for every number's type name.
+    private static let booleanClass: ObjectIdentifier? = {
+        let boolean: AnyClass = type(of: NSNumber(value: true))
+        return String(describing: boolean) == "__NSCFBoolean" ? ObjectIdentifier(boolean) : nil
+    }()
 
     /// Parses JSON text keeping object key order and exact number text.
     public static func parse(_ text: String) throws -> JSONValue {
@@ -245,7 +252,7 @@ struct JSONTextParser {
             let start = i
             while i < b.count, "+-0123456789.eE".utf8.contains(b[i]) { i += 1 }
             let text = String(decoding: b[start..<i], as: UTF8.self)
-            guard !text.isEmpty, let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            guard !text.isEmpty, let d = Decimal(string: text, locale: Precision.posix) else {
                 throw Failure(offset: start, problem: "unexpected character")
             }
             return .number(d)

@@ -57,10 +57,13 @@ public enum Precision {
 
     /// Parses exchange text ("0.00100000") exactly; nil when not a number.
     public static func parse(_ text: String) -> Decimal? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = Whitespace.trimmed(text)
         guard !trimmed.isEmpty,
               trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E" })
         else { return nil }
-        return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: trimmed, locale: posix)
     }
+
+    /// The locale every exact decimal is read in, made once (not per number).
+    public static let posix = Locale(identifier: "en_US_POSIX")
 }

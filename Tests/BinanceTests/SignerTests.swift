@@ -49,4 +49,12 @@ final class SignerTests: XCTestCase {
         XCTAssertFalse(ClientOrderId.isValid(String(repeating: "a", count: 37)))
         XCTAssertTrue(ClientOrderId.isValid("x.A:z/0_9-"))
     }
+
+    /// The hex encoder gives what `String(format: "%02x")` gives, for every byte value and for a whole MAC.
+    func testHexMatchesPrintfForEveryByte() {
+        let bytes = (0...255).map { UInt8($0) }
+        let expected = bytes.map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(bytes.withUnsafeBytes { Signer.hex($0) }, expected)
+        XCTAssertEqual([UInt8]().withUnsafeBytes { Signer.hex($0) }, "")
+    }
 }

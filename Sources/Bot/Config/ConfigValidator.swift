@@ -1,4 +1,5 @@
 import Foundation
+import Exchange
 
 /// Turns raw strings into a typed `BotConfig`, collecting every problem instead of stopping at the first.
 struct ConfigValidator {
@@ -67,7 +68,7 @@ struct ConfigValidator {
     }
 
     private func text(_ name: String) -> String? {
-        raw[name].map { $0.text.trimmingCharacters(in: .whitespaces) }
+        raw[name].map { Whitespace.trimmed($0.text) }
     }
 
     private func decimal(_ name: String) -> Decimal? { text(name).flatMap(ConfigValidator.parseDecimal) }
@@ -87,9 +88,9 @@ struct ConfigValidator {
 
     /// Strict decimal parse: digits with an optional sign, point and exponent; no trailing text ("0.01abc" fails).
     static func parseDecimal(_ text: String) -> Decimal? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = Whitespace.trimmed(text)
         guard !trimmed.isEmpty, Double(trimmed) != nil, trimmed.allSatisfy({ "0123456789.-+eE".contains($0) }) else { return nil }
-        return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: trimmed, locale: Precision.posix)
     }
 
     static func parseBool(_ text: String) -> Bool? {
@@ -104,7 +105,7 @@ struct ConfigValidator {
     @discardableResult
     private mutating func check(_ name: String) -> Bool {
         guard let key = ConfigKey.byName[name], let value = raw[name] else { return true }
-        let text = value.text.trimmingCharacters(in: .whitespaces)
+        let text = Whitespace.trimmed(value.text)
         let shown = key.isSecret ? "<redacted>" : value.text
         func fail(_ problem: String) -> Bool {
             issues.append(ConfigIssue(key: name, value: shown, origin: value.origin, problem: "\(problem); allowed: \(key.allowed)"))
