@@ -34,22 +34,7 @@ public struct Signer: @unchecked Sendable {  // SymmetricKey is immutable
     /// Lower-case hex HMAC-SHA256 of `query + body` (Binance: "totalParams").
     public func signature(query: String, body: String = "") -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data((query + body).utf8), using: key)
-        return mac.withUnsafeBytes { Signer.hex($0) }
-    }
-
-    /// Lower-case hex, two digits a byte. Not `String(format: "%02x")` per byte: its CVarArg round trips were 4 % of
-    /// the instructions of a Lambda cold start, which signs about ten requests.
-    static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-            digits.withUTF8Buffer { table in
-                for (i, byte) in bytes.enumerated() {
-                    out[2 * i] = table[Int(byte >> 4)]
-                    out[2 * i + 1] = table[Int(byte & 0x0f)]
-                }
-            }
-            return bytes.count * 2
-        }
+        return Hex.lowercase(mac)
     }
 
     /// The `X-MBX-APIKEY` header.

@@ -54,7 +54,7 @@ final class SignerTests: XCTestCase {
     func testHexMatchesPrintfForEveryByte() {
         let bytes = (0...255).map { UInt8($0) }
         let expected = bytes.map { String(format: "%02x", $0) }.joined()
-        XCTAssertEqual(bytes.withUnsafeBytes { Signer.hex($0) }, expected)
-        XCTAssertEqual([UInt8]().withUnsafeBytes { Signer.hex($0) }, "")
+        XCTAssertEqual(Hex.lowercase(bytes), expected)
+        XCTAssertEqual(Hex.lowercase([UInt8]()), "")
     }
 }

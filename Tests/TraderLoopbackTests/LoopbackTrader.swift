@@ -60,8 +60,6 @@ final class LoopbackVenue {
 
     static func config(mode: String, leverage: Int = 2, extra: [String: String] = [:]) throws -> BotConfig {
         let dir = Self.scratch
-        try Data("m".utf8).write(to: dir.appendingPathComponent("m.keras"))
-        try Data("s".utf8).write(to: dir.appendingPathComponent("s.pkl"))
         return try ConfigLoader(path: nil, environment: [:], overrides: [
             "MODEL_PATH": dir.appendingPathComponent("m.keras").path, "SCALERS_PATH": dir.appendingPathComponent("s.pkl").path,
             "MODE": mode, "LEVERAGE": String(leverage), "THRESHOLD": "0.01", "STOP_LOSS": "0.5", "MAX_RETRIES": "1",
@@ -100,11 +98,13 @@ final class LoopbackVenue {
         try Journal(path: scratch.appendingPathComponent("journal-\(UUID().uuidString).sqlite").path)
     }
 
-    /// One scratch directory per test process for the placeholder model files and the journals, removed when the
-    /// process exits (a directory per test used to be left in /tmp by every run).
+    /// One scratch directory per test process: the placeholder model files (written once) and the journals. Removed
+    /// when the process exits; a directory per test used to be left in /tmp by every run.
     static let scratch: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trader-loopback-\(getpid())-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try? Data("m".utf8).write(to: dir.appendingPathComponent("m.keras"))
+        try? Data("s".utf8).write(to: dir.appendingPathComponent("s.pkl"))
         atexit { try? FileManager.default.removeItem(at: LoopbackVenue.scratch) }
         return dir
     }()

@@ -64,7 +64,7 @@ struct ConfigValidator {
 
     /// SYMBOLS as a list (comma-separated text; the loader joins a YAML list with commas).
     static func symbolList(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { Whitespace.trimmed(String($0)) }.filter { !$0.isEmpty }
     }
 
     private func text(_ name: String) -> String? {

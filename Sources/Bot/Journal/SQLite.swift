@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Exchange
 
 /// A failed SQLite call, with the database file and SQLite's own message.
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
@@ -211,7 +212,7 @@ extension SQLValue {
         }
     }
     /// Decimals are stored as text so they round-trip exactly.
-    public var decimal: Decimal? { string.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } }
+    public var decimal: Decimal? { string.flatMap { Decimal(string: $0, locale: Precision.posix) } }
 
     public static func decimal(_ value: Decimal?) -> SQLValue { value.map { .text("\($0)") } ?? .null }
     public static func optionalText(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPClient
 
 /// AWS Signature Version 4 (HMAC-SHA256), as botocore computes it, so S3 and SNS accept what this signs:
 /// canonical request → string to sign → signing key derived from the date, region and service → `Authorization`.
@@ -50,7 +51,7 @@ public struct SigV4Signer: Sendable {
         signed.headers.removeAll { replaced.contains($0.0.lowercased()) }
         signed.headers.append(("X-Amz-Date", stamp))
         if let token = credentials.sessionToken { signed.headers.append(("X-Amz-Security-Token", token)) }
-        if service == "s3" { signed.headers.append(("X-Amz-Content-SHA256", SigV4Signer.hex(SHA256.hash(data: request.body)))) }
+        if service == "s3" { signed.headers.append(("X-Amz-Content-SHA256", Hex.lowercase(SHA256.hash(data: request.body)))) }
         let parts = signature(signed, timestamp: stamp)
         signed.headers.append(("Authorization",
                                "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(stamp)), SignedHeaders=\(parts.signedHeaders), Signature=\(parts.signature)"))
@@ -70,19 +71,19 @@ public struct SigV4Signer: Sendable {
         let canonicalHeaders = names.map { "\($0):\(grouped[$0, default: []].joined(separator: ","))\n" }.joined()
         let signedHeaders = names.joined(separator: ";")
         let payloadHash = request.headers.first { $0.0.lowercased() == "x-amz-content-sha256" }?.1
-            ?? SigV4Signer.hex(SHA256.hash(data: request.body))
+            ?? Hex.lowercase(SHA256.hash(data: request.body))
         let path = service == "s3" ? (request.path.isEmpty ? "/" : request.path)
                                    : SigV4Signer.encode(SigV4Signer.normalize(request.path), keepSlash: true)
         let canonicalRequest = [request.method.uppercased(), path, request.canonicalQuery, canonicalHeaders, signedHeaders, payloadHash]
             .joined(separator: "\n")
-        let stringToSign = ["AWS4-HMAC-SHA256", timestamp, scope(timestamp), SigV4Signer.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))]
+        let stringToSign = ["AWS4-HMAC-SHA256", timestamp, scope(timestamp), Hex.lowercase(SHA256.hash(data: Data(canonicalRequest.utf8)))]
             .joined(separator: "\n")
         var key = SymmetricKey(data: Data("AWS4\(credentials.secretAccessKey)".utf8))
         for part in [String(timestamp.prefix(8)), region, service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
         let mac = HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key)
-        return (canonicalRequest, stringToSign, signedHeaders, SigV4Signer.hex(mac))
+        return (canonicalRequest, stringToSign, signedHeaders, Hex.lowercase(mac))
     }
 
     func scope(_ timestamp: String) -> String { "\(timestamp.prefix(8))/\(region)/\(service)/aws4_request" }
@@ -129,16 +130,5 @@ public struct SigV4Signer: Sendable {
         return first + output.joined(separator: "/") + last
     }
 
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        var out = ""
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.unicodeScalars.append(Unicode.Scalar(lowerDigits[Int(byte >> 4)]))
-            out.unicodeScalars.append(Unicode.Scalar(lowerDigits[Int(byte & 0x0f)]))
-        }
-        return out
-    }
-
-    private static let lowerDigits = Array("0123456789abcdef".utf8)
     private static let upperDigits = Array("0123456789ABCDEF".utf8)
 }
