@@ -5,7 +5,10 @@ import PackageDescription
 /// Optimised numeric code in every configuration: the forward pass is the product.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 /// One section per function in release objects, so the linker can pack what a cold start runs (see `linkOrder`).
-let sections: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
+/// Concrete generic types (`[String: Int]`, `Set<UInt8>`) are reached through their metadata accessors instead of
+/// being demangled from their names at first use: each of those first uses checked the generic requirements (a
+/// Hashable key) by a full scan of the binary's 7 000 protocol conformance records.
+let sections: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-function-sections", "-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release))]
 /// Keras kernels: on x86-64 CPUs with AVX2 + FMA (Intel/AMD since about 2013), `-target-cpu haswell` more than
 /// doubles the forward pass over the SSE2 baseline; KERAS_FMA tells the kernels fused multiply-add is one instruction.
 /// Like `-march=native`, it is chosen from the BUILD machine's CPU, so a binary never uses instructions its builder
@@ -88,6 +91,7 @@ let package = Package(
         // libcurl's headers (libcurl4-openssl-dev); the library itself is dlopen'ed on first use.
         .target(name: "CCurl"),
         .target(name: "CKerasGuard"),
+        .target(name: "CFormat"),
         .target(name: "Keras", dependencies: ["CHDF5", "CKerasGuard", "ZIPFoundation"], swiftSettings: fast + vector + sections,
                 linkerSettings: hdf5Link),
         .target(name: "Scaling", swiftSettings: fast + sections),
@@ -104,7 +108,7 @@ let package = Package(
         // `trading-bot lambda`'s pieces that need both the bot and AWS: the journal in S3, candle claims, SNS alerts.
         .target(name: "Serverless", dependencies: ["Bot", "Cloud", "Notify", "Exchange", "Operate"], swiftSettings: sections),
         .target(name: "Bot", dependencies: [
-            "Exchange", "Keras", "Scaling", "CSQLite", "Yams", "Notify",
+            "Exchange", "Keras", "Scaling", "CSQLite", "CFormat", "Yams", "Notify",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: sections, linkerSettings: sqliteLink),
         // Operate and observe (issue 11): notifications (outbox delivery as pure state machines + channels).

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 
 /// Ordered request parameters, percent-encoded the way Binance verifies them (RFC 3986 unreserved kept).
 public struct QueryString: Sendable, Equatable {
@@ -24,9 +25,6 @@ public struct QueryString: Sendable, Equatable {
         items.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
     }
 
-    private static let unreserved = CharacterSet(charactersIn:
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
-    static func escape(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
-    }
+    /// RFC 3986 unreserved characters stay, everything else is %XX (what ccxt's urlencode sends for Binance).
+    static func escape(_ s: String) -> String { PercentEncoding.encode(s) }
 }

@@ -15,7 +15,7 @@ enum WireDecimal {
             return nil
         }
         guard sawDigit else { return nil }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: text)
     }
 
     /// Number of digits after the decimal point as written ("0.0010" -> 4).

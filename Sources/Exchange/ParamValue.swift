@@ -59,7 +59,7 @@ public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible,
     public var decimalValue: Decimal? {
         switch self {
         case .number(let d): return d
-        case .string(let s): return Decimal(string: s, locale: Precision.posix)
+        case .string(let s): return Precision.decimal(s)
         default: return nil
         }
     }

@@ -61,9 +61,11 @@ public enum Precision {
         guard !trimmed.isEmpty,
               trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E" })
         else { return nil }
-        return Decimal(string: trimmed, locale: posix)
+        return decimal(trimmed)
     }
 
-    /// The locale every exact decimal is read in, made once (not per number).
-    public static let posix = Locale(identifier: "en_US_POSIX")
+    /// Reads decimal text with "." as the separator, whatever the machine's locale: `Decimal(string:)` with no
+    /// locale. Not `locale: en_US_POSIX`: a locale there is asked for its separator, and the first such question
+    /// builds an ICU number formatter (2.4 % of a Lambda cold start's instructions, for the same answer).
+    @inlinable public static func decimal(_ text: String) -> Decimal? { Decimal(string: text) }
 }

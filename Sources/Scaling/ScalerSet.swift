@@ -75,11 +75,13 @@ public struct ScalerSet: Equatable, Sendable {
             throw ScalerError(file: path, kind: .missingFile)
         }
         guard !isDirectory.boolValue else { throw ScalerError(file: path, kind: .isDirectory) }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
-           size.intValue > limits.maxInputBytes {
+        // stat(2), not FileManager.attributesOfItem: that also looks up the owner's user and group names (NSS:
+        // /etc/nsswitch.conf, passwd, group) for a size.
+        var info = stat()
+        if stat(path, &info) == 0, Int(info.st_size) > limits.maxInputBytes {
             throw ScalerError(file: path, kind: .pickle(PickleError(
                 file: path, offset: nil,
-                kind: .limitExceeded("the file has \(size.intValue) bytes (limit \(limits.maxInputBytes))"))))
+                kind: .limitExceeded("the file has \(info.st_size) bytes (limit \(limits.maxInputBytes))"))))
         }
         let data: Data
         do {

@@ -1,3 +1,4 @@
+import Bot
 import Cloud
 import Foundation
 
@@ -17,15 +18,14 @@ public struct CandleClaims: Sendable {
 
     /// `PREFIX/STRATEGY/BTCUSDT-USDT/4h/2026-12-03T08:00:00Z` (the unified symbol with `/` and `:` made key-safe).
     public func location(candleOpen: Int64) -> S3Location {
-        let safeSymbol = symbol.replacingOccurrences(of: "/", with: "").replacingOccurrences(of: ":", with: "-")
+        let safeSymbol = String(symbol.compactMap { $0 == "/" ? nil : ($0 == ":" ? "-" : $0) })
         return prefix.sibling("\(prefix.key)/\(strategy)/\(safeSymbol)/\(interval)/\(CandleClaims.iso(candleOpen))")
     }
 
     /// nil when this invocation now holds the candle; otherwise a note naming who holds it.
     public func claim(candleOpen: Int64, requestID: String, at wallMs: Int64) async throws -> String? {
         let object = location(candleOpen: candleOpen)
-        let body = (try? JSONSerialization.data(withJSONObject: ["request_id": requestID, "claimed_at": CandleClaims.iso(wallMs)],
-                                                options: [.sortedKeys])) ?? Data()
+        let body = Data(JSONLine.encode(["request_id": .string(requestID), "claimed_at": .string(CandleClaims.iso(wallMs))]).utf8)
         switch try await s3.put(object, body: body, contentType: "application/json", condition: .ifNoneMatch) {
         case .stored: return nil
         case .preconditionFailed:

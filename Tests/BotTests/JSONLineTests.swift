@@ -1,4 +1,4 @@
-import Bot
+@testable import Bot
 import Foundation
 import XCTest
 
@@ -28,5 +28,13 @@ final class JSONLineTests: XCTestCase {
         let line = JSONLine.encode(["time": .string("t"), "level": .string("info"), "message": .string("m"),
                                     "event": .string("lambda"), "cycle_id": .string("3"), "candle_time": .string("c")])
         XCTAssertEqual(line, #"{"candle_time":"c","cycle_id":"3","event":"lambda","level":"info","message":"m","time":"t"}"#)
+    }
+
+    /// Outbox fields are stored through JSONLine and read back through JSONSerialization: the same fields come back.
+    func testOutboxFieldsRoundTrip() {
+        let fields = ["symbol": "BTC/USDT:USDT", "reason": "prediction \"+1.25%\" \\ beats 1%", "note": "line\nnext\u{01}", "é": "日本 🙂", "empty": ""]
+        let text = OutboxEvent.encode(fields)
+        XCTAssertEqual(OutboxEvent.decode(text), fields, text)
+        XCTAssertTrue(text.hasPrefix(#"{"empty":"","note":"#), text)
     }
 }

@@ -53,4 +53,33 @@ final class FoundationConversionTests: XCTestCase {
         XCTAssertEqual(JSONValue(foundation: ["k": [1, "v"]] as [String: Any]), .object([("k", .array([.number(1), .string("v")]))]))
         XCTAssertEqual(JSONValue(foundation: nil), .null)
     }
+
+    /// Swift-native collections holding Foundation objects (what code builds before converting): each value keeps
+    /// its type whatever order the cases are tried in.
+    func testJSONValueFromSwiftCollectionsHoldingFoundationObjects() {
+        let mixed: [String: Any] = ["null": NSNull(), "yes": NSNumber(value: true), "one": NSNumber(value: 1), "zero": NSNumber(value: 0),
+                                    "text": NSString(string: "x"), "list": [NSNull(), false, 2.5, "s"] as [Any],
+                                    "inner": ["k": NSNumber(value: false)] as [String: Any]]
+        XCTAssertEqual(JSONValue(foundation: mixed), .object([
+            ("inner", .object([("k", .bool(false))])),
+            ("list", .array([.null, .bool(false), .number(Decimal(string: "2.5")!), .string("s")])),
+            ("null", .null), ("one", .number(1)), ("text", .string("x")), ("yes", .bool(true)), ("zero", .number(0)),
+        ]))
+        XCTAssertEqual(JSONValue(foundation: NSNull()), .null)
+        XCTAssertEqual(JSONValue(foundation: [Any]()), .array([]))
+        XCTAssertEqual(JSONValue(foundation: [String: Any]()), .object([]))
+    }
+
+    /// `Precision.decimal` (no locale) reads what `Decimal(string:locale: en_US_POSIX)` reads, value for value.
+    func testDecimalWithoutLocaleMatchesThePOSIXLocale() {
+        let posix = Locale(identifier: "en_US_POSIX")
+        let cases = ["0", "-0", "1.5", "0.00100000", "-2.5e3", "1e-7", "1E+2", "12345678901234567890.123", ".5", "1.", "+3.25",
+                     "1,5", " 7", "12abc", "", "-", "e5", "0x10", "1.2.3", "٣", "1 000", "9999999999999999999999999999999999999",
+                     "0.000000000000000000000000000001"]
+        for text in cases {
+            let ours = Precision.decimal(text), foundation = Decimal(string: text, locale: posix)
+            XCTAssertEqual(ours, foundation, text)
+            XCTAssertEqual(ours.map(Precision.format), foundation.map(Precision.format), text)
+        }
+    }
 }

@@ -32,6 +32,6 @@ public enum ExactDecimal {
     }
 
     static func slow(_ text: String, _ value: Double) -> Decimal {
-        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(value)
+        Decimal(string: text) ?? Decimal(value)
     }
 }

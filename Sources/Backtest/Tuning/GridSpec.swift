@@ -62,7 +62,7 @@ public struct GridSpec: Sendable, Equatable {
 
     static func number(_ s: String, key: GridKey, whole: String) throws -> Decimal {
         guard !s.isEmpty, s.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }),
-              let d = Decimal(string: s, locale: Locale(identifier: "en_US_POSIX")), d.isFinite else {
+              let d = Decimal(string: s), d.isFinite else {
             throw GridSpecError(key: key.rawValue, token: whole, reason: "is not a number")
         }
         return d

@@ -75,7 +75,7 @@ public struct BotConfig: Sendable {
     /// Exchange market id (BTC/USDT:USDT -> BTCUSDT) for places that speak the exchange's own language.
     public var marketID: String {
         let pair = symbol.split(separator: ":").first.map(String.init) ?? symbol
-        return pair.replacingOccurrences(of: "/", with: "")
+        return String(pair.filter { $0 != "/" })
     }
 }
 

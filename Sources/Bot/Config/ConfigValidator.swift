@@ -90,7 +90,7 @@ struct ConfigValidator {
     static func parseDecimal(_ text: String) -> Decimal? {
         let trimmed = Whitespace.trimmed(text)
         guard !trimmed.isEmpty, Double(trimmed) != nil, trimmed.allSatisfy({ "0123456789.-+eE".contains($0) }) else { return nil }
-        return Decimal(string: trimmed, locale: Precision.posix)
+        return Precision.decimal(trimmed)
     }
 
     static func parseBool(_ text: String) -> Bool? {

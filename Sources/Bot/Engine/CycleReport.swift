@@ -37,8 +37,8 @@ public struct CycleReport: Sendable {
         var parts: [String] = []
         if let candleTime { parts.append("candle \(UTCTime.iso(candleTime))") }
         if let close { parts.append("close \(close)") }
-        if let predicted { parts.append("predicted \(String(format: "%.2f", predicted))") }
-        if let change { parts.append(String(format: "change %+.2f%%", change * 100)) }
+        if let predicted { parts.append("predicted \(FixedText.string(predicted, decimals: 2))") }
+        if let change { parts.append("change \(FixedText.string(change * 100, decimals: 2, signed: true))%") }
         if let decision { parts.append("→ \(decision.label) (\(decision.reason))") }
         parts.append(contentsOf: orders)
         if let exitReason { parts.append("exit: \(exitReason.rawValue)") }

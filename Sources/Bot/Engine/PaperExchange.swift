@@ -45,17 +45,17 @@ public final class PaperExchange: Exchange, @unchecked Sendable {
         self.now = now
         self.wallet = startingBalance
         let saved = try journal.paperAccount()
-        if let text = saved["wallet"], let value = Decimal(string: text, locale: Precision.posix) { wallet = value }
+        if let text = saved["wallet"], let value = Precision.decimal(text) { wallet = value }
         if let side = saved["position_side"].flatMap(PositionSide.init(rawValue:)),
-           let amount = saved["position_amount"].flatMap({ Decimal(string: $0, locale: Precision.posix) }),
-           let entry = saved["entry_price"].flatMap({ Decimal(string: $0, locale: Precision.posix) }) {
+           let amount = saved["position_amount"].flatMap({ Precision.decimal($0) }),
+           let entry = saved["entry_price"].flatMap({ Precision.decimal($0) }) {
             positionSide = side
             positionAmount = amount
             entryPrice = entry
         }
         leverage = saved["leverage"].flatMap(Int.init) ?? 1
         marginMode = saved["margin_mode"].flatMap(MarginMode.init(rawValue:)) ?? .isolated
-        isolatedWallet = saved["isolated_wallet"].flatMap { Decimal(string: $0, locale: Precision.posix) } ?? 0
+        isolatedWallet = saved["isolated_wallet"].flatMap { Precision.decimal($0) } ?? 0
         sequence = saved["sequence"].flatMap(Int.init) ?? 0
         for (key, value) in saved where key.hasPrefix("order:") {
             let cid = String(key.dropFirst(6))

@@ -20,9 +20,9 @@ public struct OutboxEvent: Sendable, Equatable {
         self.at = at
     }
 
+    /// `{"key":"value",...}`, keys in order (JSONLine: JSONSerialization would bridge each value through NSString).
     static func encode(_ fields: [String: String]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        JSONLine.encode(fields.mapValues { .string($0) })
     }
 
     static func decode(_ text: String) -> [String: String] {

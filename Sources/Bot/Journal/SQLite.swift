@@ -212,7 +212,7 @@ extension SQLValue {
         }
     }
     /// Decimals are stored as text so they round-trip exactly.
-    public var decimal: Decimal? { string.flatMap { Decimal(string: $0, locale: Precision.posix) } }
+    public var decimal: Decimal? { string.flatMap { Precision.decimal($0) } }
 
     public static func decimal(_ value: Decimal?) -> SQLValue { value.map { .text("\($0)") } ?? .null }
     public static func optionalText(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }

@@ -41,6 +41,12 @@ public enum JSONLine {
 
     static func write(_ text: String, to out: inout String) {
         out.append("\"")
+        // Most values need no escape: one pass over the bytes, then the string as it is.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(text)
+            out.append("\"")
+            return
+        }
         var plainStart = text.unicodeScalars.startIndex
         let scalars = text.unicodeScalars
         var index = plainStart
@@ -64,13 +70,13 @@ public enum JSONLine {
                 }
             }
             if let escape {
-                out.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                out.append(String(scalars[plainStart..<index]))
                 out.append(escape)
                 plainStart = scalars.index(after: index)
             }
             index = scalars.index(after: index)
         }
-        out.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        out.append(String(scalars[plainStart..<scalars.endIndex]))
         out.append("\"")
     }
 }

@@ -225,7 +225,7 @@ public final class MultiSymbolLoop: @unchecked Sendable {
 
     static func loadRisk(journal: Journal, limits: AccountLimits) -> AccountRisk {
         let day = (try? journal.meta("risk_day")).flatMap { $0.flatMap { Int64($0) } }
-        let start = (try? journal.meta("risk_day_start_equity")).flatMap { $0.flatMap { Decimal(string: $0, locale: Precision.posix) } }
+        let start = (try? journal.meta("risk_day_start_equity")).flatMap { $0.flatMap { Precision.decimal($0) } }
         let halted = ((try? journal.meta("risk_halted")) ?? nil) == "1"
         return AccountRisk(limits: limits, day: day, dayStartEquity: start, halted: halted)
     }

@@ -100,22 +100,7 @@ public struct SigV4Signer: Sendable {
 
     /// Percent-encodes every byte but the unreserved ones (A–Z a–z 0–9 - _ . ~), and `/` when `keepSlash`.
     public static func encode(_ text: String, keepSlash: Bool = false) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "/") where keepSlash:
-                out.append("/")
-            default:
-                out.unicodeScalars.append("%")
-                out.unicodeScalars.append(Unicode.Scalar(upperDigits[Int(byte >> 4)]))
-                out.unicodeScalars.append(Unicode.Scalar(upperDigits[Int(byte & 0x0f)]))
-            }
-        }
-        return out
+        PercentEncoding.encode(text, keepSlash: keepSlash)
     }
 
     /// RFC 3986 dot-segment removal plus collapsing of repeated slashes (what every service but S3 signs).
@@ -130,5 +115,4 @@ public struct SigV4Signer: Sendable {
         return first + output.joined(separator: "/") + last
     }
 
-    private static let upperDigits = Array("0123456789ABCDEF".utf8)
 }

@@ -82,5 +82,5 @@ public enum MessageRenderer {
         return (rounded > 0 ? "+" : "") + text + (f["fee_currency"].map { " \($0)" } ?? "") + " (before fees)"
     }
 
-    static func decimal(_ text: String) -> Decimal? { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
+    static func decimal(_ text: String) -> Decimal? { Decimal(string: text) }
 }

@@ -205,7 +205,7 @@ struct BacktestCommand: AsyncParsableCommand {
     }
 
     static func decimal(_ text: String, _ option: String, positive: Bool, signed: Bool = false) throws -> Decimal {
-        guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), d.isFinite,
+        guard let d = Decimal(string: text), d.isFinite,
               text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }),
               positive ? d > 0 : (signed || d >= 0) else {
             throw OptionError(message: "\(option) '\(text)' is not a \(positive ? "positive" : signed ? "" : "non-negative") number")

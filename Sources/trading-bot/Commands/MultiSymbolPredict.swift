@@ -30,7 +30,7 @@ enum MultiSymbolPredict {
                     throw Shortfall(message: "need \(config.windowSize) closed candles, got \(window.count)")
                 }
                 let predicted = try predictor.predict(window)
-                let close = Decimal(string: "\(last.close)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(last.close)
+                let close = Precision.decimal("\(last.close)") ?? Decimal(last.close)
                 let change = StrategyInput(currentPrice: close, predictedPrice: predicted, position: nil).change
                 let signal = ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss).signal(change: change)
                 if json {

@@ -103,7 +103,7 @@ struct PredictCommand: AsyncParsableCommand {
         }
         warnings += [predictor.inputWarning(window)].compactMap { $0 }
         let strategy = ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss)
-        let close = Decimal(string: "\(last.close)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(last.close)
+        let close = Precision.decimal("\(last.close)") ?? Decimal(last.close)
         let change = StrategyInput(currentPrice: close, predictedPrice: predicted, position: nil).change
         let signal = strategy.signal(change: change)
         if json {

@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let secret = apiSecret ?? env["EXCHANGE_API_SECRET"], !secret.isEmpty else {
             throw ValidationError("no API secret: pass --api-secret or set EXCHANGE_API_SECRET")
         }
-        guard let startingBalance = Decimal(string: balance, locale: Locale(identifier: "en_US_POSIX")), startingBalance >= 0 else {
+        guard let startingBalance = Decimal(string: balance), startingBalance >= 0 else {
             throw ValidationError("--balance '\(balance)' is not a non-negative number, e.g. 10000")
         }
         guard clock == "running" || clock == "frozen" else {
