@@ -2,6 +2,8 @@ import ArgumentParser
 import Serverless
 
 /// The `trading-bot` command: the only place that wires concrete pieces together.
+/// Every command and subcommand names itself (`commandName:`): without one, ArgumentParser derives the name from
+/// `String(describing:)` of the type, which reflects on it (about 24 conformance-record scans, 2–3 ms of a cold prediction).
 @main
 struct TradingBotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -18,6 +18,7 @@ struct ModelCommand: ParsableCommand {
 
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inspect",
             abstract: "Summary like Keras' model.summary(): layers, output shapes, parameters, inputs.")
 
         @Argument(help: "Path to a .keras or .h5 model file.")
@@ -32,6 +33,7 @@ struct ModelCommand: ParsableCommand {
 
     struct Predict: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "predict",
             abstract: "Run the model on windows of already-scaled features; prints one array of raw outputs per window.",
             discussion: """
             --input holds a JSON array of windows; each window is an array of rows of features matching the model's \

@@ -13,6 +13,7 @@ struct ScalersCommand: AsyncParsableCommand {
 
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inspect",
             abstract: "Print a JSON array with one object per column (data_min, data_max, scale, min, ...).")
 
         @Argument(help: "A scalers pickle (.pkl, .pickle) or its JSON form (.json).")
@@ -26,6 +27,7 @@ struct ScalersCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the JSON form (tradingbot.scalers.v1), exact to the last bit.")
 
         @Argument(help: "A scalers pickle (.pkl, .pickle) or its JSON form (.json).")
