@@ -72,7 +72,7 @@ public final class S3Journal: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         localPath = directory.appendingPathComponent("journal-\(name).sqlite").path
         removeLocal()
-        if let body = read.body { try body.write(to: URL(fileURLWithPath: localPath)) }
+        if let body = read.body { try ScratchFile.write(body, to: localPath) }
         etag = read.etag
         current = read
         // The durable copy is the one in S3 (written back with If-Match before the answer): no fsyncs for this one.

@@ -37,10 +37,10 @@ public struct S3FileCache: Sendable {
 
     /// Writes `data` beside `file` and renames it into place: a reader (or a process killed halfway) sees the old
     /// file or the new one, never part of one. No fsync: the directory is scratch space (Lambda's /tmp) that does
-    /// not outlive the machine, and S3 keeps the real copy; an fsync per file was a visible part of a cold start.
+    /// not outlive the machine, and S3 keeps the real copy (`ScratchFile`: `Data.write(to:)` fsyncs each file).
     static func replace(_ file: URL, with data: Data) throws {
         let partial = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(getpid()).partial")
-        try data.write(to: partial)
+        try ScratchFile.write(data, to: partial.path)
         guard rename(partial.path, file.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: partial)
