@@ -70,7 +70,8 @@ final class HDF5File {
         // checking each link keeps the answer exact for odd names.
         var prefix = ""
         for part in path.split(separator: "/") {
-            prefix += prefix.isEmpty ? String(part) : "/" + part
+            if !prefix.isEmpty { prefix += "/" }
+            prefix += String(part)
             guard H5Lexists(fid, prefix, chdf5_p_default()) > 0 else { return nil }
         }
         let oid = H5Oopen(fid, path.isEmpty ? "/" : path, chdf5_p_default())

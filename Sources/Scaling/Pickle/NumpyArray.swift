@@ -18,11 +18,11 @@ public struct NumpyDType: Equatable, Sendable, CustomStringConvertible {
     /// Parses numpy's dtype codes as pickled: `f8`, `<f4`, `>i8`, `u1`, `b1`, `O8`, `|O`.
     /// Returns nil for anything it cannot rebuild exactly (complex, strings, datetimes, structs).
     public init?(code: String) {
-        var chars = Array(code)
+        var chars = Substring(code)
         var little = true
         if let first = chars.first, "<>|=".contains(first) {
             little = first != ">"
-            chars.removeFirst()
+            chars = chars.dropFirst()
         }
         guard let k = chars.first, let kind = Kind(rawValue: k) else { return nil }
         let sizeText = String(chars.dropFirst())
