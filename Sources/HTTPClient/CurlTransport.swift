@@ -34,7 +34,14 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// Starts loading libcurl on a background thread and returns at once. Loading it is about 6 ms of dynamic
     /// linking (some 30 libraries), so a cold start (`trading-bot lambda`) begins it before anything else: argument
     /// parsing and the configuration then run meanwhile, and the first transport made waits only for what is left.
+    ///
+    /// It also sets GNUTLS_NO_IMPLICIT_INIT=1 unless the environment already says otherwise. Debian's OpenSSL libcurl
+    /// still loads GnuTLS, as a dependency of librtmp, and GnuTLS's library constructor then initialises itself
+    /// (about 1 ms of the load) for nothing. Whatever does use GnuTLS calls `gnutls_global_init` itself: libcurl's
+    /// GnuTLS flavour in `curl_global_init`, librtmp in its TLS set-up. Set here, before the loading thread exists,
+    /// because setenv must not race another thread's getenv.
     public static func preloadInBackground() {
+        setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0)
         loading.begin()
         DispatchQueue.global(qos: .userInitiated).async {
             _ = loadFailure
