@@ -19,8 +19,16 @@ enum Harness {
         return URL(fileURLWithPath: #filePath)
     }()
 
-    /// The `trading-bot` executable built next to the test bundle (`swift build --build-tests` builds every product).
+    /// The `trading-bot` executable built next to the test bundle (`swift build --build-tests` builds every product),
+    /// or TRADINGBOT_TEST_BINARY: the end-to-end tests against another build, e.g. the release binary, whose flags
+    /// (`-Ounchecked`, the metadata-accessor and link-order settings) the debug build does not have.
     static func binary() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["TRADINGBOT_TEST_BINARY"], !path.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw BinaryNotFound(message: "TRADINGBOT_TEST_BINARY=\(path) is not an executable file; unset it to test the build next to the tests")
+            }
+            return URL(fileURLWithPath: path)
+        }
         var candidates: [URL] = []
         var url = Bundle.main.bundleURL
         for _ in 0..<3 {
@@ -32,6 +40,12 @@ enum Harness {
         }
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) { return found }
         throw XCTSkip("trading-bot binary not found next to the tests (looked in \(candidates.map(\.path))); run swift build --build-tests")
+    }
+
+    /// TRADINGBOT_TEST_BINARY names no executable: a failure, not a skip, so a release check cannot pass vacuously.
+    struct BinaryNotFound: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
     }
 
     struct Output {
