@@ -253,7 +253,7 @@ extension ExchangeStatus: CCXTShaped {
 extension Candle: CCXTShaped {
     /// `[timestamp, open, high, low, close, volume]`.
     public var ccxt: JSONValue {
-        func n(_ d: Double) -> JSONValue { .number(Precision.decimal("\(d)") ?? Decimal(d)) }
+        func n(_ d: Double) -> JSONValue { .number(ExactDecimal.from(d)) }
         return .array([.number(Decimal(timestamp)), n(open), n(high), n(low), n(close), n(volume)])
     }
 }

@@ -16,7 +16,7 @@ public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible,
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .number(Decimal(value)) }
     /// Float literals go through their shortest decimal text, so `0.1` is exactly 0.1.
-    public init(floatLiteral value: Double) { self = .number(Decimal(string: "\(value)") ?? Decimal(value)) }
+    public init(floatLiteral value: Double) { self = .number(ExactDecimal.from(value)) }
     public init(nilLiteral: ()) { self = .null }
 
     /// The text sent on the wire: numbers without exponent or float artefacts, bools as `true`/`false`,

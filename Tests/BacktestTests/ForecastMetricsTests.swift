@@ -1,3 +1,4 @@
+import Exchange
 import XCTest
 @testable import Backtest
 

@@ -468,7 +468,7 @@ public final class Trader: @unchecked Sendable {
 
     /// A Double price from a candle as the shortest Decimal that prints the same (no 0.1 + 0.2 artefacts).
     static func decimal(_ value: Double) -> Decimal {
-        Precision.decimal("\(value)") ?? Decimal(value)
+        ExactDecimal.from(value)
     }
 
     static func json(_ candles: [Candle]) -> String {

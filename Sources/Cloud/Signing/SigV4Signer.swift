@@ -114,5 +114,4 @@ public struct SigV4Signer: Sendable {
         let last = path.hasSuffix("/") && !output.isEmpty ? "/" : ""
         return first + output.joined(separator: "/") + last
     }
-
 }

@@ -30,7 +30,7 @@ enum MultiSymbolPredict {
                     throw Shortfall(message: "need \(config.windowSize) closed candles, got \(window.count)")
                 }
                 let predicted = try predictor.predict(window)
-                let close = Precision.decimal("\(last.close)") ?? Decimal(last.close)
+                let close = ExactDecimal.from(last.close)
                 let change = StrategyInput(currentPrice: close, predictedPrice: predicted, position: nil).change
                 let signal = ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss).signal(change: change)
                 if json {

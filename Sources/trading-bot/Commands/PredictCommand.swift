@@ -103,7 +103,7 @@ struct PredictCommand: AsyncParsableCommand {
         }
         warnings += [predictor.inputWarning(window)].compactMap { $0 }
         let strategy = ReferenceStrategy(threshold: config.threshold, stopLoss: config.stopLoss)
-        let close = Precision.decimal("\(last.close)") ?? Decimal(last.close)
+        let close = ExactDecimal.from(last.close)
         let change = StrategyInput(currentPrice: close, predictedPrice: predicted, position: nil).change
         let signal = strategy.signal(change: change)
         if json {

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A `Double` as the `Decimal` of its shortest printed form — the same number `Decimal(string: "\(value)")` gives
-/// (what the Trader does with candle prices), without the general string parser: the backtest does this once per
-/// candle, so the parser was a quarter of the replay engine's time.
+/// A `Double` as the `Decimal` of its shortest printed form (no 0.1 + 0.2 artefacts): the same number
+/// `Decimal(string: "\(value)")` gives, without the general string parser. The Trader, the backtests and the CCXT
+/// shapes turn candle prices and float parameters into decimals with it; the parser was a quarter of the replay
+/// engine's time.
 public enum ExactDecimal {
     public static func from(_ value: Double) -> Decimal {
         guard value.isFinite else { return Decimal(value) }
